@@ -1,0 +1,96 @@
+# SPDX-License-Identifier: GPL-2.0
+# diolab: see `make help`.  The conventions that let new code plug in without
+# editing this file are in docs/CONVENTIONS.md.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := all
+.DELETE_ON_ERROR:
+
+BUILD := build
+BIN := $(BUILD)/bin
+TESTBIN := $(BUILD)/tests
+CC ?= gcc
+CFLAGS := -std=c11 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE
+LDLIBS :=
+
+# Every installed lab kernel, found at run time (vm/kernels).
+KERNELS := $(shell vm/kernels 2>/dev/null)
+MODULE_SRCS := $(wildcard module/*.c module/*.h module/Kbuild)
+MODULES := $(if $(wildcard module/Kbuild),$(foreach k,$(KERNELS),$(BUILD)/modules/$(k)/.built))
+
+WORKLOADS := $(patsubst workloads/%.c,$(BIN)/%,$(wildcard workloads/*.c))
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(TESTBIN)/%,$(wildcard tests/unit/test_*.c))
+
+.PHONY: all help deps modules workloads unit-tests test demo vm bench lint clean
+
+all: modules workloads unit-tests $(BIN)/tapsum
+
+help:
+	@echo "diolab targets:"
+	@echo "  make            build the dtape module for every lab kernel, the BPF tools, workloads and tests"
+	@echo "  make demo       boot the lab VM and show a tracer at work (installs packages first)"
+	@echo "  make test       run every test on the host and in the VM on each lab kernel"
+	@echo "  make vm         interactive shell in the lab VM (KERNEL=6.1 picks the kernel)"
+	@echo "  make bench      run every benchmark in the lab VM (QUICK=1 for a smoke run)"
+	@echo "  make lint       checkpatch --strict, sparse, clang-tidy and cppcheck"
+	@echo "  make deps       install the Debian packages (a no-op when present)"
+	@echo "  make clean      remove build/"
+	@echo "lab kernels found: $(or $(KERNELS),none (run make deps))"
+
+deps:
+	@scripts/deps
+
+# --- kernel module, once per lab kernel -----------------------------------
+modules: $(MODULES)
+
+$(BUILD)/modules/%/.built: $(MODULE_SRCS) scripts/build-module
+	@echo "  KMOD    dtape for $*"
+	@scripts/build-module $* $(if $(C),C=$(C))
+	@touch $@
+
+# --- user space -------------------------------------------------------------
+workloads: $(WORKLOADS)
+
+$(BIN)/%: workloads/%.c | $(BIN)
+	$(CC) $(CFLAGS) -o $@ $< $(LDLIBS)
+
+$(BIN)/tapsum: tests/harness/tapsum.c tests/harness/tap_parse.c tests/harness/tap_parse.h | $(BIN)
+	$(CC) $(CFLAGS) -o $@ $(filter %.c,$^)
+
+unit-tests: $(UNIT_TESTS)
+
+$(TESTBIN)/test_%: tests/unit/test_%.c | $(TESTBIN)
+	$(CC) $(CFLAGS) -Itests/harness -Ibpf -I$(BUILD)/bpf -o $@ $(filter %.c %.o,$^) -lcmocka $(UNIT_LDLIBS)
+
+$(TESTBIN)/test_tap_parse: tests/harness/tap_parse.c tests/harness/tap_parse.h
+
+$(BIN) $(TESTBIN):
+	@mkdir -p $@
+
+-include workloads/workloads.mk
+-include tests/unit/unit.mk
+-include bpf/bpf.mk
+
+# --- running things -----------------------------------------------------------
+# demo and test install what is missing first (a no-op when all is there).
+test: deps
+	@$(MAKE) --no-print-directory all
+	@tests/run
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/demo
+
+vm: deps
+	@$(MAKE) --no-print-directory all
+	@vm/labvm $(if $(KERNEL),--kernel $(KERNEL))
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@bench/run
+
+lint: all
+	@scripts/lint
+
+clean:
+	rm -rf $(BUILD)

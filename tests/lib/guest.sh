@@ -1,0 +1,34 @@
+# SPDX-License-Identifier: GPL-2.0
+# Checks shared by the in-VM tests.  Source after tests/lib/tap.sh.
+
+: "${DIOLAB_ROOT:?run this inside the lab VM (vm/labvm) or with labvm --native}"
+KREL=$(uname -r)
+DTAPE_KO=$DIOLAB_ROOT/build/modules/$KREL/dtape.ko
+BIN=$DIOLAB_ROOT/build/bin
+LABFS=$DIOLAB_ROOT/vm/guest/labfs
+
+vmstat_get() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
+
+# FOLL_PIN pins must all be released once the I/O is over.
+pin_balance_ok() {
+	local a r
+	a=$(vmstat_get nr_foll_pin_acquired)
+	r=$(vmstat_get nr_foll_pin_released)
+	is "$r" "$a" "pins balanced (nr_foll_pin_acquired == nr_foll_pin_released)${1:+ after $1}"
+}
+
+# Nothing at WARN level or worse since the last dmesg_mark.
+dmesg_mark() { dmesg --clear 2>/dev/null || dmesg -c >/dev/null; }
+dmesg_clean_ok() {
+	local bad
+	bad=$(dmesg --level=emerg,alert,crit,err,warn 2>/dev/null |
+		grep -E 'WARNING|BUG|Oops|oops|refcount|leak|stack|RIP|Call Trace|dtape' || true)
+	is "$bad" "" "dmesg has no warnings, BUGs or oopses${1:+ after $1}"
+}
+
+# Load dtape from this kernel's build directory with the given parameters.
+load_dtape() {
+	rmmod dtape 2>/dev/null || true
+	[ -f "$DTAPE_KO" ] || { echo "load_dtape: $DTAPE_KO is missing; run make" >&2; return 1; }
+	insmod "$DTAPE_KO" "$@"
+}

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# The guest environment the labs rely on.
+set -uo pipefail
+. "$DIOLAB_ROOT/tests/lib/tap.sh"
+. "$DIOLAB_ROOT/tests/lib/guest.sh"
+
+for fs in proc sysfs devtmpfs tracefs debugfs bpf; do
+	grep -q " $fs " /proc/mounts
+	ok $? "$fs is mounted"
+done
+is "$(ulimit -l)" unlimited "locked-memory limit is unlimited"
+touch /tmp/x /mnt/x "$DIOLAB_ROOT/build/.guest-write-check"
+ok $? "/tmp, /mnt and the project tree are writable"
+rm -f "$DIOLAB_ROOT/build/.guest-write-check"
+! touch /usr/.labvm-ro 2>/dev/null
+ok $? "the host root is read-only"
+ok "$([ -e /sys/kernel/btf/vmlinux ] && echo 0 || echo 1)" "the kernel has BTF"
+
+for fs in vfat ext4 xfs; do
+	dev=$("$LABFS" "$fs" "/mnt/$fs" 2>&1)
+	ok $? "labfs makes and mounts $fs ($dev)"
+	dd if=/dev/urandom of=/tmp/src bs=64k count=4 status=none
+	dd if=/tmp/src of="/mnt/$fs/f" bs=64k oflag=direct status=none
+	ok $? "an O_DIRECT write on $fs works"
+	"$LABFS" --umount "/mnt/$fs"
+	ok $? "labfs unmounts $fs"
+done
+
+# A module built by the Makefile loads and unloads.
+if [ -f "$DTAPE_KO" ]; then
+	insmod "$DTAPE_KO"
+	ok $? "dtape.ko built for $KREL loads"
+	ok "$([ -d /sys/kernel/btf/dtape ] && echo 0 || echo 1)" "dtape.ko carries module BTF"
+	rmmod dtape
+	ok $? "dtape unloads"
+else
+	ok 1 "dtape.ko was built for $KREL ($DTAPE_KO)"
+fi
+
+# bpftrace 0.17 spells fentry "kfunc:".  dd with status=none makes exactly
+# 5 write() calls to /dev/null, so the count is known.
+out=$(timeout 120 bpftrace -e 'kfunc:vfs_write /pid == cpid/ { @writes = count(); }' \
+	-c '/bin/dd if=/dev/zero of=/dev/null bs=1 count=5 status=none' 2>&1)
+echo "$out" | grep -q '^@writes: 5$'
+r=$?
+ok $r "a bpftrace kfunc: probe attaches and counts dd's 5 writes"
+[ $r = 0 ] || printf '%s\n' "$out" | diag_stdin
+done_testing
