@@ -45,6 +45,8 @@ struct opts {
 	bool json;
 	long bad_record;	/* submit this record from an unmapped buffer */
 	bool abandon;		/* exit with requests still in flight */
+	bool uring_async;	/* IOSQE_ASYNC: issue from io_uring's io-wq */
+	long missing;		/* reading: this record was never written */
 	uint64_t seed;
 };
 
@@ -162,6 +164,12 @@ static long long read_stat(const char *dir, const char *name)
 	return v;
 }
 
+/* Reading a stream that lacks record `missing`: later records move up. */
+static uint64_t pattern_index(const struct opts *o, uint64_t rec)
+{
+	return o->missing >= 0 && rec >= (uint64_t)o->missing ? rec + 1 : rec;
+}
+
 static unsigned char *buffer_for(struct run *r, unsigned int slot,
 				 uint64_t rec)
 {
@@ -188,7 +196,8 @@ static void finish(struct run *r, unsigned int slot, uint64_t rec, long res)
 			res < 0 ? "error " : "short transfer ", res);
 		return;
 	}
-	if (o->read && !matches(r->bufs[slot], o->record, o->seed, rec)) {
+	if (o->read && !matches(r->bufs[slot], o->record, o->seed,
+				pattern_index(o, rec))) {
 		r->bad_data++;
 		fprintf(stderr, "tapestream: record %" PRIu64
 			": data differs from what was written\n", rec);
@@ -316,6 +325,8 @@ static void run_uring(struct run *r)
 			else
 				io_uring_prep_write(sqe, r->fd, buf,
 						    (unsigned int)o->record, 0);
+			if (o->uring_async)
+				io_uring_sqe_set_flags(sqe, IOSQE_ASYNC);
 			io_uring_sqe_set_data64(sqe, s);
 			slot_rec[s] = next++;
 			rc = io_uring_submit(&ring);
@@ -382,6 +393,8 @@ static void usage(FILE *f)
 "      --seed N                   pattern seed (default 1); use the same to verify\n"
 "      --bad-record K             submit record K from an unmapped buffer\n"
 "      --abandon                  exit with requests in flight (teardown test)\n"
+"      --uring-async              IOSQE_ASYNC: io_uring issues from its io-wq workers\n"
+"      --expect-missing K         reading: the stream lacks record K (see --bad-record)\n"
 "  -j, --json                     one JSON object instead of text\n"
 "  -h, --help\n");
 }
@@ -399,6 +412,8 @@ static void parse(int argc, char **argv, struct opts *o)
 		{ "seed", required_argument, NULL, 1 },
 		{ "bad-record", required_argument, NULL, 2 },
 		{ "abandon", no_argument, NULL, 3 },
+		{ "uring-async", no_argument, NULL, 4 },
+		{ "expect-missing", required_argument, NULL, 5 },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -406,7 +421,8 @@ static void parse(int argc, char **argv, struct opts *o)
 	int c;
 
 	*o = (struct opts){ .mode = MODE_SYNC, .depth = 1, .record = 65536,
-			    .total = 16u << 20, .bad_record = -1, .seed = 1 };
+			    .total = 16u << 20, .bad_record = -1, .seed = 1,
+			    .missing = -1 };
 	while ((c = getopt_long(argc, argv, "m:q:r:s:t:Rdjh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'm':
@@ -441,6 +457,8 @@ static void parse(int argc, char **argv, struct opts *o)
 		case 1: o->seed = parse_size(optarg, "seed"); break;
 		case 2: o->bad_record = (long)parse_size(optarg, "record index"); break;
 		case 3: o->abandon = true; break;
+		case 4: o->uring_async = true; break;
+		case 5: o->missing = (long)parse_size(optarg, "record index"); break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); exit(2);
 		}
@@ -454,6 +472,10 @@ static void parse(int argc, char **argv, struct opts *o)
 		die("%s", "--depth needs --mode libaio or uring");
 	if (o->total < o->record)
 		die("%s", "--size is smaller than one record");
+	if (o->missing >= 0 && !o->read)
+		die("%s", "--expect-missing is for --read");
+	if (o->uring_async && o->mode != MODE_URING)
+		die("%s", "--uring-async needs --mode uring");
 }
 
 int main(int argc, char **argv)

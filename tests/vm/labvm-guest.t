@@ -10,6 +10,7 @@ for fs in proc sysfs devtmpfs tracefs debugfs bpf; do
 	ok $? "$fs is mounted"
 done
 is "$(ulimit -l)" unlimited "locked-memory limit is unlimited"
+is "$(cat <(echo process-substitution))" process-substitution "/dev/fd exists, so bash's <(...) works"
 touch /tmp/x /mnt/x "$DIOLAB_ROOT/build/.guest-write-check"
 ok $? "/tmp, /mnt and the project tree are writable"
 rm -f "$DIOLAB_ROOT/build/.guest-write-check"
@@ -31,7 +32,7 @@ done
 if [ -f "$DTAPE_KO" ]; then
 	insmod "$DTAPE_KO"
 	ok $? "dtape.ko built for $KREL loads"
-	ok "$([ -d /sys/kernel/btf/dtape ] && echo 0 || echo 1)" "dtape.ko carries module BTF"
+	ok "$([ -e /sys/kernel/btf/dtape ] && echo 0 || echo 1)" "dtape.ko carries module BTF"
 	rmmod dtape
 	ok $? "dtape unloads"
 else

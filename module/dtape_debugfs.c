@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The single-copy bound for benchmarks: how fast the kernel copies a
+ * record into tape pages when there is no system call, no pinning and no
+ * second copy. The copy is the direct path's own copy routine.
+ *
+ *   echo "SIZE ITERATIONS" > /sys/kernel/debug/dtape/copy_bound
+ *   cat /sys/kernel/debug/dtape/copy_bound
+ *   size=SIZE iterations=ITERATIONS ns=NANOSECONDS
+ */
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/gfp.h>
+#include <linux/kernel.h>
+#include <linux/ktime.h>
+#include <linux/mutex.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "dtape.h"
+
+static struct dentry *dtape_debugfs_dir;
+static DEFINE_MUTEX(dtape_bound_lock);
+static size_t dtape_bound_size;
+static unsigned int dtape_bound_iterations;
+static u64 dtape_bound_ns;
+
+static void dtape_free_page_array(struct page **pages, unsigned int nr_pages)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_pages; i++)
+		if (pages[i])
+			__free_page(pages[i]);
+	kvfree(pages);
+}
+
+static int dtape_measure_copy(size_t size, unsigned int iterations, u64 *ns)
+{
+	unsigned int nr_pages = DIV_ROUND_UP(size, PAGE_SIZE);
+	struct dtape_medium tape;
+	struct page **source;
+	unsigned int i;
+	u64 start;
+	int err;
+
+	err = dtape_medium_init(&tape, (u64)nr_pages * PAGE_SIZE + PAGE_SIZE,
+				0);
+	if (err)
+		return err;
+	source = kvcalloc(nr_pages, sizeof(*source), GFP_KERNEL);
+	if (!source) {
+		err = -ENOMEM;
+		goto out_tape;
+	}
+	for (i = 0; i < nr_pages; i++) {
+		source[i] = alloc_page(GFP_KERNEL | __GFP_ZERO);
+		if (!source[i]) {
+			err = -ENOMEM;
+			goto out_source;
+		}
+	}
+	err = dtape_medium_reserve(&tape, 0, 1, size);
+	if (err)
+		goto out_source;
+	start = ktime_get_ns();
+	for (i = 0; i < iterations; i++) {
+		dtape_medium_copy_pages(&tape, 0, source, 0, size, true);
+		cond_resched();
+	}
+	*ns = ktime_get_ns() - start;
+out_source:
+	dtape_free_page_array(source, nr_pages);
+out_tape:
+	dtape_medium_release(&tape);
+	return err;
+}
+
+static ssize_t dtape_bound_write(struct file *file, const char __user *ubuf,
+				 size_t count, loff_t *ppos)
+{
+	unsigned int iterations;
+	char line[64];
+	size_t size;
+	u64 ns;
+	int err;
+
+	if (count >= sizeof(line))
+		return -EINVAL;
+	if (copy_from_user(line, ubuf, count))
+		return -EFAULT;
+	line[count] = '\0';
+	if (sscanf(line, "%zu %u", &size, &iterations) != 2 || !size ||
+	    size > dtape_max_record || !iterations)
+		return -EINVAL;
+	err = dtape_measure_copy(size, iterations, &ns);
+	if (err)
+		return err;
+	mutex_lock(&dtape_bound_lock);
+	dtape_bound_size = size;
+	dtape_bound_iterations = iterations;
+	dtape_bound_ns = ns;
+	mutex_unlock(&dtape_bound_lock);
+	return count;
+}
+
+static ssize_t dtape_bound_read(struct file *file, char __user *ubuf,
+				size_t count, loff_t *ppos)
+{
+	char line[96];
+	int len;
+
+	mutex_lock(&dtape_bound_lock);
+	len = scnprintf(line, sizeof(line), "size=%zu iterations=%u ns=%llu\n",
+			dtape_bound_size, dtape_bound_iterations,
+			dtape_bound_ns);
+	mutex_unlock(&dtape_bound_lock);
+	return simple_read_from_buffer(ubuf, count, ppos, line, len);
+}
+
+static const struct file_operations dtape_bound_fops = {
+	.owner = THIS_MODULE,
+	.read = dtape_bound_read,
+	.write = dtape_bound_write,
+	.llseek = default_llseek,
+};
+
+void dtape_debugfs_init(void)
+{
+	/* debugfs is optional: failures leave the driver working without it. */
+	dtape_debugfs_dir = debugfs_create_dir(DTAPE_NAME, NULL);
+	debugfs_create_file("copy_bound", 0600, dtape_debugfs_dir, NULL,
+			    &dtape_bound_fops);
+}
+
+void dtape_debugfs_exit(void)
+{
+	debugfs_remove_recursive(dtape_debugfs_dir);
+}

@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# dtape asynchronous I/O and the streaming-tape model:
+#   libaio and io_uring at queue depths 1, 4 and 16, read back and verified;
+#   one bad buffer in a batch fails only its own request;
+#   both io_uring paths (inline with IOCB_NOWAIT, and io-wq);
+#   exiting with requests in flight; no module unload meanwhile;
+#   the model: sync stalls on most records, queued I/O does not.
+set -uo pipefail
+. "$DIOLAB_ROOT/tests/lib/tap.sh"
+. "$DIOLAB_ROOT/tests/lib/guest.sh"
+. "$DIOLAB_ROOT/tests/vm/dtape-lib.sh"
+require_dtape_build
+STREAM=$BIN/tapestream
+[ -x "$STREAM" ] || { ok 1 "$STREAM is built (run make)"; done_testing; exit 1; }
+
+json_get() { sed -n "s/.*\"$1\":\\(-\\{0,1\\}[0-9.]*\\).*/\\1/p"; }
+stream_set() { # BUFFER_KB RATE_MBPS REPOSITION_MS
+	echo "$1" >"$SYS/stream/buffer_kb" && echo "$2" >"$SYS/stream/rate_mbps" &&
+		echo "$3" >"$SYS/stream/reposition_ms"
+}
+
+load_dtape capacity_mb=128
+ok $? "dtape loads"
+dmesg_mark
+
+# --- integrity through both async interfaces --------------------------------
+for mode in libaio uring; do
+	for q in 1 4 16; do
+		mt -f "$TAPE" rewind
+		seed=$((q * 7 + ${#mode}))
+		out=$("$STREAM" -m "$mode" -q "$q" -r 64k -s 4M --seed "$seed" "$TAPE" 2>&1)
+		rc=$?
+		ok $rc "$mode q=$q: 64 records written"
+		[ $rc = 0 ] || printf '%s\n' "$out" | diag_stdin
+		mt -f "$TAPE" rewind
+		out=$("$STREAM" -R -m "$mode" -q "$q" -r 64k -s 4M --seed "$seed" "$TAPE" 2>&1)
+		rc=$?
+		ok $rc "$mode q=$q: read back in order, every byte as written"
+		[ $rc = 0 ] || printf '%s\n' "$out" | diag_stdin
+	done
+done
+mt -f "$TAPE" rewind
+"$STREAM" -m uring -q 16 -r 128k -s 4M --seed 99 "$TAPE" >/dev/null &&
+	mt -f "$TAPE" rewind && "$STREAM" -R -r 128k -s 4M --seed 99 "$TAPE" >/dev/null
+ok $? "records queued 16 deep through io_uring read back with plain read()"
+all_balanced_ok "async round trips"
+
+# --- where io_uring calls the driver ------------------------------------------
+# dtape sets FMODE_NOWAIT, so io_uring issues inline, in the submitter, with
+# IOCB_NOWAIT; IOSQE_ASYNC sends the same request through an io-wq worker.
+T=/sys/kernel/tracing
+echo 1 >"$T/events/dtape/dtape_submit/enable"
+echo >"$T/trace"
+mt -f "$TAPE" rewind
+"$STREAM" -m uring -q 4 -r 64k -s 1M --seed 5 "$TAPE" >/dev/null
+ok $? "io_uring inline submission works"
+inline=$(grep -c 'tapestream-.*dtape_submit' "$T/trace")
+is "$inline" 16 "... and all 16 requests reached dtape from the submitting task"
+echo >"$T/trace"
+mt -f "$TAPE" rewind
+"$STREAM" -m uring --uring-async -r 64k -s 1M --seed 6 "$TAPE" >/dev/null
+ok $? "io_uring submission through io-wq works"
+is "$(grep -c 'iou-wrk-.*dtape_submit' "$T/trace")" 16 "... and all 16 requests reached dtape from io-wq workers"
+mt -f "$TAPE" rewind
+"$STREAM" -R -m uring -q 4 -r 64k -s 1M --seed 6 "$TAPE" >/dev/null
+ok $? "... in order and intact"
+echo 0 >"$T/events/dtape/dtape_submit/enable"
+
+# --- a bad buffer fails its own request only ---------------------------------
+for mode in libaio uring; do
+	mt -f "$TAPE" rewind
+	written=$(stat_get records_written)
+	out=$("$STREAM" -j -m "$mode" -q 4 -r 64k -s 512k --bad-record 3 --seed 3 "$TAPE" 2>&1)
+	is "$(json_get bad_record_result <<<"$out")" -14 "$mode: the request with an unmapped buffer completes with -EFAULT"
+	is "$(json_get failed <<<"$out")" 0 "$mode: ... and the other 7 in its batch succeed"
+	is "$(($(stat_get records_written) - written))" 7 "$mode: ... and only those 7 reach the tape"
+	mt -f "$TAPE" rewind
+	"$STREAM" -R -r 64k -s 448k --seed 3 --expect-missing 3 "$TAPE" >/dev/null
+	ok $? "$mode: ... intact and in order around the gap"
+done
+all_balanced_ok "a failed request in a batch"
+
+# --- teardown with requests in flight -------------------------------------------
+# A slow drive keeps requests queued while the program exits without reaping.
+stream_set 1024 5 20
+mt -f "$TAPE" rewind
+"$STREAM" -m libaio -q 16 -r 256k -s 4M --abandon "$TAPE" >/dev/null 2>&1 &
+sleep 0.5
+inflight=$(cat "$SYS/stream/inflight")
+ok "$([ "$inflight" -gt 0 ] && echo 0 || echo 1)" "requests are still in flight after the program exited ($inflight)"
+fails "dtape cannot be unloaded while requests are in flight" rmmod dtape
+wait
+for _ in $(seq 100); do [ "$(cat "$SYS/stream/inflight")" = 0 ] && break; sleep 0.1; done
+is "$(cat "$SYS/stream/inflight")" 0 "the abandoned requests all completed"
+mt -f "$TAPE" rewind
+"$STREAM" -m uring -q 16 -r 256k -s 4M --abandon "$TAPE" >/dev/null 2>&1
+for _ in $(seq 100); do [ "$(cat "$SYS/stream/inflight")" = 0 ] && break; sleep 0.1; done
+is "$(cat "$SYS/stream/inflight")" 0 "an io_uring ring torn down with requests in flight completes them"
+stream_set 0 0 0
+all_balanced_ok "exiting with requests in flight"
+
+# --- the streaming model --------------------------------------------------------
+# 256 KiB records drain in 13 ms at 20 MB/s. An application that thinks for
+# 10 ms per record leaves the drive idle between synchronous writes, but
+# with 8 queued it keeps 7 records (91 ms) ahead of the tape.
+stream_set 4096 20 50
+stalls() { json_get stalls; }
+mt -f "$TAPE" rewind
+out=$("$STREAM" -j -m sync -r 256k -s 6M -t 10000 "$TAPE")
+s=$(stalls <<<"$out")
+ok "$([ "${s:-0}" -ge 20 ] && echo 0 || echo 1)" "sync writes with think time stall on most of the 24 records ($s)"
+repos=$(json_get reposition_ns <<<"$out")
+is "$repos" "$((s * 50000000))" "... and each stall costs the 50 ms repositioning delay"
+for mode in libaio uring; do
+	mt -f "$TAPE" rewind
+	out=$("$STREAM" -j -m "$mode" -q 8 -r 256k -s 6M -t 10000 "$TAPE")
+	is "$(stalls <<<"$out")" 0 "$mode q=8 with the same think time never stalls"
+	hw=$(json_get buffer_highwater <<<"$out")
+	ok "$([ "$hw" -gt 262144 ] && [ "$hw" -le 4194304 ] && echo 0 || echo 1)" "$mode: the drive buffer held more than one record, never more than 4 MiB ($hw)"
+done
+mt -f "$TAPE" rewind
+out=$("$STREAM" -j -m libaio -q 16 -r 256k -s 8M "$TAPE")
+hw=$(json_get buffer_highwater <<<"$out")
+mbps=$(json_get mb_per_s <<<"$out")
+ok "$([ "$hw" -le 4194304 ] && echo 0 || echo 1)" "backpressure: a writer with no think time never overfills the 4 MiB buffer ($hw)"
+ok "$(awk -v m="$mbps" 'BEGIN { exit !(m < 11) }' && echo 0 || echo 1)" "... and is held to the drive's 10 MB/s ($mbps MB/s)"
+mt -f "$TAPE" rewind
+out=$("$STREAM" -j -R -m sync -r 256k -s 6M -t 10000 "$TAPE")
+s=$(stalls <<<"$out")
+ok "$([ "${s:-0}" -ge 20 ] && echo 0 || echo 1)" "sync reads with think time stall too ($s)"
+mt -f "$TAPE" rewind
+out=$("$STREAM" -j -R -m uring -q 8 -r 256k -s 6M -t 10000 "$TAPE")
+is "$(stalls <<<"$out")" 0 "queued reads with the same think time do not"
+stream_set 0 0 0
+
+all_balanced_ok "the streaming model"
+dmesg_clean_ok "asynchronous I/O"
+rmmod dtape
+ok $? "dtape unloads once everything completed"
+done_testing

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# dtape: device nodes, sysfs, exclusive open, O_NONBLOCK, BTF, tracepoints,
+# the debugfs copy-bound knob, and module parameter checks.
+set -uo pipefail
+. "$DIOLAB_ROOT/tests/lib/tap.sh"
+. "$DIOLAB_ROOT/tests/lib/guest.sh"
+. "$DIOLAB_ROOT/tests/vm/dtape-lib.sh"
+require_dtape_build
+
+load_fresh_dtape drives=2
+ok $? "dtape loads with drives=2"
+# From here on; the first load of a boot always logs a taint warning.
+dmesg_mark
+for n in dtape0 ndtape0 dtape1 ndtape1; do
+	is "$(stat -c '%F %a' /dev/$n 2>&1)" "character special file 660" "/dev/$n is a char device, mode 0660"
+done
+is "$(( $(stat -c '0x%T' /dev/ndtape0) - $(stat -c '0x%T' /dev/dtape0) ))" 128 \
+	"the no-rewind node is minor + 128, as with st"
+is "$(cat $SYS/capacity_bytes)" $((64 << 20)) "default capacity is 64 MiB"
+is "$(cat $PARAMS/mode)" auto "default mode is auto"
+is "$(cat $PARAMS/dma_alignment)" 4 "default DMA alignment is 4, as st on x86 SCSI"
+ok "$([ -e /sys/kernel/btf/dtape ] && echo 0 || echo 1)" "dtape carries BTF (/sys/kernel/btf/dtape)"
+
+# Exclusive open, across both nodes of a drive, not across drives.
+exec 3<"$TAPE"
+is "$("$TAPEPROBE" "$RTAPE" read 10)" "errno=EBUSY" "a second open of the drive gets EBUSY"
+is "$("$TAPEPROBE" /dev/ndtape1 read 10)" "result=0" "drive 1 is independent of drive 0"
+fails "mt status on a busy drive fails" mt -f "$TAPE" status
+exec 3<&-
+check "mt status works once the drive is closed" mt -f "$TAPE" status
+
+# mt opens O_NONBLOCK for status and setblk; that works offline too.
+mt -f "$TAPE" offline
+is "$(mt_flags)" "DR_OPEN" "after mt offline, status reports no tape (DR_OPEN)"
+check "mt setblk works on an offline drive (O_NONBLOCK open)" mt -f "$TAPE" setblk 0
+is "$("$TAPEPROBE" "$TAPE" read 10)" "result=0" "a blocking open reloads the cartridge"
+is "$(mt_flags)" "BOT EOD ONLINE" "the drive is online again, at BOT (= EOD, the tape is empty)"
+
+# Bad parameters are refused at load time and at run time.
+rmmod dtape
+for p in drives=0 drives=33 capacity_mb=0 "capacity_mb=1 early_warning_kb=1024" mode=bogus dma_alignment=3; do
+	read -ra args <<<"$p"
+	fails "insmod refuses $p" insmod "$DTAPE_KO" "${args[@]}"
+	rmmod dtape 2>/dev/null
+done
+load_dtape mode=legacy dma_alignment=4096 capacity_mb=8
+is "$(cat $PARAMS/mode) $(cat $PARAMS/dma_alignment) $(cat $SYS/capacity_bytes)" \
+	"legacy 4096 $((8 << 20))" "parameters given at load time take effect"
+echo bogus >$PARAMS/mode 2>/dev/null
+is "$(cat $PARAMS/mode)" legacy "writing an unknown mode is refused"
+echo 12 >$PARAMS/dma_alignment 2>/dev/null
+is "$(cat $PARAMS/dma_alignment)" 4096 "a DMA alignment that is not a power of 2 is refused"
+# The refusals above are logged as warnings, on purpose.
+dmesg_mark
+set_mode auto
+echo 4 >$PARAMS/dma_alignment
+
+# Tracepoints: each event fires with address, length, pages and path.
+T=/sys/kernel/tracing
+echo 0 >$T/tracing_on
+echo >$T/trace
+echo 1 >$T/events/dtape/enable
+echo 1 >$T/tracing_on
+"$TAPEIO" -q -r -s 8192 -n 1 roundtrip
+"$TAPEIO" -q -r -o 1 -s 8192 -n 1 write
+echo 0 >$T/tracing_on
+echo 0 >$T/events/dtape/enable
+trace=$(cat $T/trace)
+for ev in pin unpin transfer fallback; do
+	echo "$trace" | grep -q "dtape_$ev: drive=0 uaddr=0x[0-9a-f]* len=8192 pages=[23] "
+	ok $? "tracepoint dtape_$ev fires with uaddr, len and pages"
+done
+echo "$trace" | grep -q "dtape_transfer: .* path=direct dir=write"
+ok $? "dtape_transfer names the path and direction"
+echo "$trace" | grep -q "dtape_fallback: .* reason=misaligned dir=write"
+ok $? "dtape_fallback names the reason"
+
+# The single-copy bound for the benchmark.
+mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
+check "the copy_bound knob accepts SIZE ITERATIONS" \
+	sh -c 'echo "65536 16" >/sys/kernel/debug/dtape/copy_bound'
+grep -Eq '^size=65536 iterations=16 ns=[1-9][0-9]*$' /sys/kernel/debug/dtape/copy_bound
+ok $? "copy_bound reports the time taken"
+fails "copy_bound refuses a zero size" sh -c 'echo "0 1" >/sys/kernel/debug/dtape/copy_bound'
+
+all_balanced_ok "the basic checks"
+rmmod dtape
+ok $? "dtape unloads"
+dmesg_clean_ok
+done_testing

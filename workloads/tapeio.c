@@ -1,0 +1,665 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tapeio: write and read a dtape with a chosen I/O path, buffer alignment
+ * and record size; check the data; report throughput, CPU time and what
+ * the driver's counters say happened.
+ *
+ * The workload of the dtape labs, tests and benchmarks.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/mtio.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MODE_PARAM "/sys/module/dtape/parameters/mode"
+#define MAX_RECORD (64UL << 20)
+
+enum op { OP_WRITE, OP_READ, OP_ROUNDTRIP };
+
+struct options {
+	const char *device;
+	const char *path;	/* driver mode to set, or NULL */
+	const char *expect_path;
+	size_t record_size;
+	unsigned long count;
+	size_t offset;
+	uint64_t seed;
+	bool odirect;
+	bool rewind;
+	bool filemark;
+	bool verify;
+	bool json;
+	bool quiet;
+	enum op op;
+};
+
+/* The driver counters tapeio reports, as deltas over one phase. */
+static const char *const stat_names[] = {
+	"records_direct", "records_buffered", "records_legacy",
+	"bytes_direct", "bytes_buffered", "bytes_legacy",
+	"pages_pinned", "pages_unpinned",
+	"legacy_refs_taken", "legacy_refs_dropped",
+	"fallback_misaligned", "fallback_pin_partial",
+	"fallback_pin_error", "fallback_nomem",
+	"filemarks_written", "filemarks_read",
+};
+#define NR_STATS (sizeof(stat_names) / sizeof(stat_names[0]))
+
+struct phase {
+	const char *name;
+	unsigned long records;
+	uint64_t bytes;
+	double seconds;
+	double cpu_seconds;
+	uint64_t checksum;
+	long long stats[NR_STATS];
+	bool have_stats;
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: tapeio [OPTIONS] write|read|roundtrip\n"
+		"\n"
+		"  write       write COUNT records of SIZE bytes\n"
+		"  read        read COUNT records and check them against the pattern\n"
+		"  roundtrip   rewind, write, write a filemark, rewind, read back\n"
+		"\n"
+		"options:\n"
+		"  -f, --device PATH       tape device (default: $TAPE, else /dev/ndtape0)\n"
+		"  -p, --path MODE         set the driver's mode first (needs root):\n"
+		"                          auto, direct, buffered or legacy\n"
+		"  -e, --expect-path P     fail unless every byte went through path P\n"
+		"                          (direct, buffered or legacy)\n"
+		"  -s, --record-size SIZE  bytes per record; k, M suffixes (default 64k)\n"
+		"  -n, --count N           number of records (default 16)\n"
+		"  -o, --offset N          place the buffer N bytes past a page boundary\n"
+		"  -D, --odirect           open the device with O_DIRECT\n"
+		"  -S, --seed N            seed of the data pattern (default 1)\n"
+		"  -r, --rewind            rewind (MTREW) before starting\n"
+		"  -F, --filemark          write: end with a filemark (MTWEOF);\n"
+		"                          read: expect a filemark after the records\n"
+		"  -N, --no-verify         fill the buffer once and skip the data check\n"
+		"                          (for benchmarks)\n"
+		"  -j, --json              one JSON object per phase on stdout\n"
+		"  -q, --quiet             print only errors\n"
+		"  -h, --help              this text\n"
+		"\n"
+		"Exit status: 0 on success, 1 if I/O or a check failed, 2 for bad usage.\n");
+}
+
+static int parse_size(const char *arg, const char *what, unsigned long long max,
+		      unsigned long long *out)
+{
+	unsigned long long value, scale = 1;
+	char *end;
+
+	errno = 0;
+	value = strtoull(arg, &end, 0);
+	if (end == arg || errno || arg[0] == '-') {
+		fprintf(stderr, "tapeio: %s '%s' is not a non-negative number\n", what, arg);
+		return -1;
+	}
+	if (*end == 'k' || *end == 'K')
+		scale = 1024ULL;
+	else if (*end == 'm' || *end == 'M')
+		scale = 1024ULL * 1024;
+	else if (*end == 'g' || *end == 'G')
+		scale = 1024ULL * 1024 * 1024;
+	if (scale != 1)
+		end++;
+	if (*end != '\0') {
+		fprintf(stderr, "tapeio: %s '%s' has a bad suffix (use k, M or G)\n",
+			what, arg);
+		return -1;
+	}
+	if (value > max / scale) {
+		fprintf(stderr, "tapeio: %s '%s' is larger than %llu\n", what, arg,
+			max);
+		return -1;
+	}
+	*out = value * scale;
+	return 0;
+}
+
+static bool valid_path_name(const char *name, bool allow_auto)
+{
+	return !strcmp(name, "direct") || !strcmp(name, "buffered") ||
+	       !strcmp(name, "legacy") || (allow_auto && !strcmp(name, "auto"));
+}
+
+static int parse_args(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "device", required_argument, NULL, 'f' },
+		{ "path", required_argument, NULL, 'p' },
+		{ "expect-path", required_argument, NULL, 'e' },
+		{ "record-size", required_argument, NULL, 's' },
+		{ "count", required_argument, NULL, 'n' },
+		{ "offset", required_argument, NULL, 'o' },
+		{ "odirect", no_argument, NULL, 'D' },
+		{ "seed", required_argument, NULL, 'S' },
+		{ "rewind", no_argument, NULL, 'r' },
+		{ "filemark", no_argument, NULL, 'F' },
+		{ "no-verify", no_argument, NULL, 'N' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	unsigned long long value;
+	const char *env = getenv("TAPE");
+	int c;
+
+	*o = (struct options){
+		.device = env && *env ? env : "/dev/ndtape0",
+		.record_size = (size_t)64 * 1024,
+		.count = 16,
+		.seed = 1,
+		.verify = true,
+	};
+	while ((c = getopt_long(argc, argv, "f:p:e:s:n:o:DS:rFNjqh", longopts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			o->device = optarg;
+			break;
+		case 'p':
+			if (!valid_path_name(optarg, true)) {
+				fprintf(stderr, "tapeio: --path is auto, direct, buffered or legacy, not '%s'\n",
+					optarg);
+				return -1;
+			}
+			o->path = optarg;
+			break;
+		case 'e':
+			if (!valid_path_name(optarg, false)) {
+				fprintf(stderr, "tapeio: --expect-path is direct, buffered or legacy, not '%s'\n",
+					optarg);
+				return -1;
+			}
+			o->expect_path = optarg;
+			break;
+		case 's':
+			if (parse_size(optarg, "record size", MAX_RECORD, &value))
+				return -1;
+			if (!value) {
+				fprintf(stderr, "tapeio: the record size must be at least 1 byte\n");
+				return -1;
+			}
+			o->record_size = value;
+			break;
+		case 'n':
+			if (parse_size(optarg, "count", ULONG_MAX, &value))
+				return -1;
+			o->count = value;
+			break;
+		case 'o':
+			if (parse_size(optarg, "offset", 1 << 20, &value))
+				return -1;
+			o->offset = value;
+			break;
+		case 'S':
+			if (parse_size(optarg, "seed", ULLONG_MAX, &value))
+				return -1;
+			o->seed = value;
+			break;
+		case 'D':
+			o->odirect = true;
+			break;
+		case 'r':
+			o->rewind = true;
+			break;
+		case 'F':
+			o->filemark = true;
+			break;
+		case 'N':
+			o->verify = false;
+			break;
+		case 'j':
+			o->json = true;
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			return -1;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "tapeio: give exactly one command: write, read or roundtrip\n");
+		usage(stderr);
+		return -1;
+	}
+	if (!strcmp(argv[optind], "write")) {
+		o->op = OP_WRITE;
+	} else if (!strcmp(argv[optind], "read")) {
+		o->op = OP_READ;
+	} else if (!strcmp(argv[optind], "roundtrip")) {
+		o->op = OP_ROUNDTRIP;
+		o->rewind = true;
+		o->filemark = true;
+	} else {
+		fprintf(stderr, "tapeio: unknown command '%s'\n", argv[optind]);
+		usage(stderr);
+		return -1;
+	}
+	return 0;
+}
+
+/* splitmix64: a different, reproducible stream for every (seed, record). */
+static uint64_t mix64(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+static void fill_record(unsigned char *buf, size_t len, uint64_t seed,
+			unsigned long record)
+{
+	uint64_t state = mix64(seed ^ mix64(record));
+	uint64_t word = 0;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (i % 8 == 0) {
+			state = mix64(state);
+			word = state;
+		}
+		buf[i] = (unsigned char)(word >> (8 * (i % 8)));
+	}
+}
+
+static uint64_t fnv1a(uint64_t hash, const unsigned char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		hash ^= buf[i];
+		hash *= 0x100000001b3ULL;
+	}
+	return hash;
+}
+
+#define FNV_OFFSET 0xcbf29ce484222325ULL
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double cpu_seconds(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru))
+		return 0;
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+/* /sys/dev/char/MAJ:MIN/stats is the driver's view of this very node. */
+static bool read_stats(int fd, long long *values)
+{
+	char path[128];
+	struct stat st;
+	size_t i;
+
+	if (fstat(fd, &st) || !S_ISCHR(st.st_mode))
+		return false;
+	for (i = 0; i < NR_STATS; i++) {
+		FILE *f;
+		int n;
+
+		snprintf(path, sizeof(path), "/sys/dev/char/%u:%u/stats/%s",
+			 major(st.st_rdev), minor(st.st_rdev), stat_names[i]);
+		f = fopen(path, "re");
+		if (!f)
+			return false;
+		n = fscanf(f, "%lld", &values[i]);
+		fclose(f);
+		if (n != 1)
+			return false;
+	}
+	return true;
+}
+
+static void stats_begin(int fd, struct phase *p)
+{
+	p->have_stats = read_stats(fd, p->stats);
+}
+
+static void stats_end(int fd, struct phase *p)
+{
+	long long after[NR_STATS];
+	size_t i;
+
+	if (!p->have_stats || !read_stats(fd, after)) {
+		p->have_stats = false;
+		return;
+	}
+	for (i = 0; i < NR_STATS; i++)
+		p->stats[i] = after[i] - p->stats[i];
+}
+
+static long long stat_value(const struct phase *p, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NR_STATS; i++)
+		if (!strcmp(stat_names[i], name))
+			return p->stats[i];
+	return 0;
+}
+
+static int set_driver_mode(const char *mode)
+{
+	FILE *f = fopen(MODE_PARAM, "we");
+
+	if (!f) {
+		fprintf(stderr, "tapeio: cannot open %s: %s (is dtape loaded, are you root?)\n",
+			MODE_PARAM, strerror(errno));
+		return -1;
+	}
+	if (fprintf(f, "%s\n", mode) < 0 || fclose(f)) {
+		fprintf(stderr, "tapeio: cannot set the driver mode to %s: %s\n",
+			mode, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int tape_op(int fd, short op, int count, const char *what)
+{
+	struct mtop mt = { .mt_op = op, .mt_count = count };
+
+	if (ioctl(fd, MTIOCTOP, &mt)) {
+		fprintf(stderr, "tapeio: %s failed: %s\n", what, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int write_phase(int fd, const struct options *o, unsigned char *buf,
+		       struct phase *p)
+{
+	unsigned long r;
+	double t0, c0;
+
+	p->name = "write";
+	p->checksum = FNV_OFFSET;
+	if (!o->verify)
+		fill_record(buf, o->record_size, o->seed, 0);
+	stats_begin(fd, p);
+	c0 = cpu_seconds();
+	t0 = now_seconds();
+	for (r = 0; r < o->count; r++) {
+		ssize_t n;
+
+		if (o->verify) {
+			fill_record(buf, o->record_size, o->seed, r);
+			p->checksum = fnv1a(p->checksum, buf, o->record_size);
+		}
+		n = write(fd, buf, o->record_size);
+		if (n < 0) {
+			fprintf(stderr, "tapeio: write of record %lu (%zu bytes) failed: %s\n",
+				r, o->record_size, strerror(errno));
+			return -1;
+		}
+		if ((size_t)n != o->record_size) {
+			fprintf(stderr, "tapeio: short write of record %lu: %zd of %zu bytes\n",
+				r, n, o->record_size);
+			return -1;
+		}
+		p->records++;
+		p->bytes += (uint64_t)n;
+	}
+	if (o->filemark && tape_op(fd, MTWEOF, 1, "writing a filemark (MTWEOF)"))
+		return -1;
+	p->seconds = now_seconds() - t0;
+	p->cpu_seconds = cpu_seconds() - c0;
+	stats_end(fd, p);
+	return 0;
+}
+
+static int check_record(const struct options *o, const unsigned char *buf,
+			unsigned char *expect, unsigned long r)
+{
+	size_t i;
+
+	fill_record(expect, o->record_size, o->seed, r);
+	if (!memcmp(buf, expect, o->record_size))
+		return 0;
+	for (i = 0; buf[i] == expect[i]; i++)
+		;
+	fprintf(stderr, "tapeio: record %lu differs at byte %zu: got 0x%02x, want 0x%02x\n",
+		r, i, buf[i], expect[i]);
+	return -1;
+}
+
+static int read_phase(int fd, const struct options *o, unsigned char *buf,
+		      unsigned char *expect, struct phase *p)
+{
+	unsigned long r;
+	double t0, c0;
+	ssize_t n;
+
+	p->name = "read";
+	p->checksum = FNV_OFFSET;
+	stats_begin(fd, p);
+	c0 = cpu_seconds();
+	t0 = now_seconds();
+	for (r = 0; r < o->count; r++) {
+		n = read(fd, buf, o->record_size);
+		if (n < 0) {
+			fprintf(stderr, "tapeio: read of record %lu failed: %s\n",
+				r, strerror(errno));
+			return -1;
+		}
+		if (n == 0) {
+			fprintf(stderr, "tapeio: filemark or end of data after %lu of %lu records\n",
+				r, o->count);
+			return -1;
+		}
+		if ((size_t)n != o->record_size) {
+			fprintf(stderr, "tapeio: record %lu has %zd bytes, want %zu\n",
+				r, n, o->record_size);
+			return -1;
+		}
+		if (o->verify) {
+			p->checksum = fnv1a(p->checksum, buf, o->record_size);
+			if (check_record(o, buf, expect, r))
+				return -1;
+		}
+		p->records++;
+		p->bytes += (uint64_t)n;
+	}
+	p->seconds = now_seconds() - t0;
+	p->cpu_seconds = cpu_seconds() - c0;
+	if (o->filemark) {
+		n = read(fd, buf, o->record_size);
+		if (n != 0) {
+			fprintf(stderr, "tapeio: expected a filemark after %lu records, read returned %zd%s%s\n",
+				o->count, n, n < 0 ? ": " : "",
+				n < 0 ? strerror(errno) : "");
+			return -1;
+		}
+	}
+	stats_end(fd, p);
+	return 0;
+}
+
+static void print_phase(const struct options *o, const struct phase *p)
+{
+	double mbps = p->seconds > 0 ? (double)p->bytes / p->seconds / 1e6 : 0;
+	double gib = (double)p->bytes / (1024.0 * 1024 * 1024);
+	double cpu_per_gib = gib > 0 ? p->cpu_seconds / gib : 0;
+
+	if (o->json) {
+		printf("{\"phase\":\"%s\",\"device\":\"%s\",\"mode\":\"%s\",\"odirect\":%s,"
+		       "\"record_size\":%zu,\"offset\":%zu,\"records\":%lu,\"bytes\":%" PRIu64 ","
+		       "\"seconds\":%.6f,\"mb_per_s\":%.2f,\"cpu_seconds\":%.6f,"
+		       "\"cpu_s_per_gib\":%.4f,\"verified\":%s,\"checksum\":\"0x%016" PRIx64 "\"",
+		       p->name, o->device, o->path ? o->path : "unchanged",
+		       o->odirect ? "true" : "false", o->record_size, o->offset,
+		       p->records, p->bytes, p->seconds, mbps, p->cpu_seconds,
+		       cpu_per_gib, o->verify ? "true" : "false", p->checksum);
+		if (p->have_stats) {
+			size_t i;
+
+			printf(",\"stats\":{");
+			for (i = 0; i < NR_STATS; i++)
+				printf("%s\"%s\":%lld", i ? "," : "",
+				       stat_names[i], p->stats[i]);
+			printf("}");
+		}
+		printf("}\n");
+		return;
+	}
+	if (o->quiet)
+		return;
+	printf("%s: %lu records of %zu bytes, %" PRIu64 " bytes in %.4f s: %.1f MB/s; cpu %.4f s (%.3f s/GiB)\n",
+	       p->name, p->records, o->record_size, p->bytes, p->seconds, mbps,
+	       p->cpu_seconds, cpu_per_gib);
+	if (o->verify)
+		printf("%s: checksum 0x%016" PRIx64 "%s\n", p->name, p->checksum,
+		       !strcmp(p->name, "read") ? ", every record matches" : "");
+	if (!p->have_stats) {
+		printf("%s: driver counters not found (is this a dtape node?)\n",
+		       p->name);
+		return;
+	}
+	printf("%s: driver: records direct %lld buffered %lld legacy %lld; pages pinned %lld unpinned %lld; legacy refs taken %lld dropped %lld\n",
+	       p->name, stat_value(p, "records_direct"),
+	       stat_value(p, "records_buffered"), stat_value(p, "records_legacy"),
+	       stat_value(p, "pages_pinned"), stat_value(p, "pages_unpinned"),
+	       stat_value(p, "legacy_refs_taken"),
+	       stat_value(p, "legacy_refs_dropped"));
+	printf("%s: driver: fallbacks misaligned %lld pin_partial %lld pin_error %lld nomem %lld\n",
+	       p->name, stat_value(p, "fallback_misaligned"),
+	       stat_value(p, "fallback_pin_partial"),
+	       stat_value(p, "fallback_pin_error"),
+	       stat_value(p, "fallback_nomem"));
+}
+
+/* Every byte must have gone through the path the caller expects. */
+static int check_path(const struct options *o, const struct phase *p)
+{
+	char name[32];
+	long long bytes;
+
+	if (!o->expect_path)
+		return 0;
+	if (!p->have_stats) {
+		fprintf(stderr, "tapeio: --expect-path needs the driver counters, which were not found\n");
+		return -1;
+	}
+	snprintf(name, sizeof(name), "bytes_%s", o->expect_path);
+	bytes = stat_value(p, name);
+	if (bytes != (long long)p->bytes) {
+		fprintf(stderr, "tapeio: %s: %lld of %" PRIu64 " bytes went through the %s path\n",
+			p->name, bytes, p->bytes, o->expect_path);
+		return -1;
+	}
+	return 0;
+}
+
+static int run(const struct options *o, unsigned char *buf,
+	       unsigned char *expect)
+{
+	int flags = o->op == OP_READ ? O_RDONLY : O_RDWR;
+	struct phase p;
+	int fd, err = -1;
+
+	if (o->odirect)
+		flags |= O_DIRECT;
+	fd = open(o->device, flags | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "tapeio: cannot open %s: %s\n", o->device,
+			strerror(errno));
+		return -1;
+	}
+	if (o->rewind && tape_op(fd, MTREW, 1, "rewind (MTREW)"))
+		goto out;
+	if (o->op != OP_READ) {
+		memset(&p, 0, sizeof(p));
+		if (write_phase(fd, o, buf, &p))
+			goto out;
+		print_phase(o, &p);
+		if (check_path(o, &p))
+			goto out;
+	}
+	if (o->op == OP_ROUNDTRIP && tape_op(fd, MTREW, 1, "rewind (MTREW)"))
+		goto out;
+	if (o->op != OP_WRITE) {
+		memset(&p, 0, sizeof(p));
+		if (read_phase(fd, o, buf, expect, &p))
+			goto out;
+		print_phase(o, &p);
+		if (check_path(o, &p))
+			goto out;
+	}
+	err = 0;
+out:
+	if (close(fd) && !err) {
+		fprintf(stderr, "tapeio: close failed: %s\n", strerror(errno));
+		err = -1;
+	}
+	return err;
+}
+
+int main(int argc, char **argv)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	unsigned char *area, *expect;
+	struct options o;
+	size_t area_len;
+	int err;
+
+	if (parse_args(argc, argv, &o))
+		return 2;
+	if (o.path && set_driver_mode(o.path))
+		return 1;
+	if (page <= 0)
+		page = 4096;
+	area_len = (o.offset + o.record_size + (size_t)page - 1) /
+		   (size_t)page * (size_t)page;
+	area = mmap(NULL, area_len, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	expect = malloc(o.record_size);
+	if (area == MAP_FAILED || !expect) {
+		fprintf(stderr, "tapeio: cannot allocate %zu bytes of buffers\n",
+			area_len + o.record_size);
+		free(expect);
+		return 1;
+	}
+	/* Touch the buffer so that page faults stay out of the timings. */
+	memset(area, 0, area_len);
+	err = run(&o, area + o.offset, expect);
+	munmap(area, area_len);
+	free(expect);
+	return err ? 1 : 0;
+}
