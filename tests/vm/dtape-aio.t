@@ -20,7 +20,7 @@ stream_set() { # BUFFER_KB RATE_MBPS REPOSITION_MS
 		echo "$3" >"$SYS/stream/reposition_ms"
 }
 
-load_dtape capacity_mb=128
+load_fresh_dtape capacity_mb=128
 ok $? "dtape loads"
 dmesg_mark
 
