@@ -101,10 +101,11 @@ stream_set 0 0 0
 all_balanced_ok "exiting with requests in flight"
 
 # --- the streaming model --------------------------------------------------------
-# 256 KiB records drain in 13 ms at 20 MB/s. An application that thinks for
-# 10 ms per record leaves the drive idle between synchronous writes, but
-# with 8 queued it keeps 7 records (91 ms) ahead of the tape.
-stream_set 4096 20 50
+# 256 KiB records drain in 26 ms at 10 MB/s. An application that thinks
+# for 5 ms per record leaves the drive idle between synchronous writes, but
+# with 8 queued it keeps 7 records (183 ms) ahead of the tape, a margin no
+# scheduling hiccup of an emulated guest comes near.
+stream_set 4096 10 50
 stalls() { json_get stalls; }
 mt -f "$TAPE" rewind
 out=$("$STREAM" -j -m sync -r 256k -s 6M -t 10000 "$TAPE")
