@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# The in-VM half of bench/diotrace.bench: the same loop of 64 KiB O_DIRECT
+# pwrites on ext4, untraced and under each tracer, in one boot.  Prints
+#   mode NAME NS_PER_WRITE
+#   attach_ms MS | lost N | trees N
+# Run through bench/diotrace.bench:  bench/diotrace-guest.sh WRITES
+set -uo pipefail
+: "${DIOLAB_ROOT:?run inside vm/labvm}"
+n=${1:?usage: diotrace-guest.sh WRITES}
+bin=$DIOLAB_ROOT/build/bin
+m=/tmp/dtb
+mkdir -p $m
+"$DIOLAB_ROOT/vm/guest/labfs" ext4 $m >/dev/null
+dd if=/dev/zero of=$m/f bs=64k count=1 status=none
+sync
+cd /tmp
+
+loop() { "$bin/dioload" loop $m/f "$n" | sed -n 's/^ns_per_write=\([0-9]*\).*/\1/p'; }
+
+loop >/dev/null		# warm up: allocation, first-touch faults
+echo "mode untraced $(loop)"
+
+"$bin/diotrace" --json -c dioload -o /tmp/dt.json 2>/tmp/dt.err &
+d=$!
+for _ in $(seq 300); do grep -q tracing /tmp/dt.err && break; sleep 0.1; done
+echo "mode diotrace $(loop)"
+kill -INT $d
+wait $d
+jq -r 'select(.type=="end") | "attach_ms \(.attach_ms)\nlost \(.lost)\ntrees \(.trees)"' /tmp/dt.json
+
+trace-cmd record -q -p function_graph -g __x64_sys_pwrite64 -o /tmp/fg.dat \
+	-F "$bin/dioload" loop $m/f "$n" 2>/dev/null | sed -n 's/^ns_per_write=\([0-9]*\).*/mode function_graph \1/p'
+
+bpftrace "$DIOLAB_ROOT/bpf/bpftrace/dio-write-path.bt" -c "$bin/dioload loop $m/f $n" 2>/dev/null |
+	sed -n 's/^ns_per_write=\([0-9]*\).*/mode bpftrace \1/p'
+"$DIOLAB_ROOT/vm/guest/labfs" --umount $m >/dev/null 2>&1
+exit 0

@@ -1,0 +1,800 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * diotrace: follow one read()/write() down the direct-I/O path.
+ *
+ * Every step in steps.def gets four programs (fentry, fexit, kprobe,
+ * kretprobe) that share one body.  User space decides per step which pair
+ * to load and where to attach it, so this one object runs unchanged on
+ * every kernel: the per-kernel knowledge lives in the resolver, not here.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "diotrace.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Filled by user space before load.  Argument positions come from the
+ * running kernel's BTF, so changed signatures need no code here. */
+const volatile struct dt_stepcfg cfg[DT_STEP__N] = {};
+const volatile __u32 filter_flags = 0;
+const volatile char filter_comm[DT_COMM_LEN] = {};
+const volatile __u32 self_tgid = 0;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 8 << 20);
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, __u8);
+} traced_pids SEC(".maps");
+
+struct task_state {
+	__u64 root_ts;
+	__u32 depth;
+	__u32 lost;
+	__u8 async_root;
+	__u8 is_write;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 8192);
+	__type(key, __u32);
+	__type(value, struct task_state);
+} active SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} lost_total SEC(".maps");
+
+struct page_key {
+	__u64 ino;
+	__u64 index;
+	__u32 dev;
+	__u32 pad;
+};
+
+/* Pages a traced syscall dropped from the page cache, remembered so that a
+ * later fault by any process on them can be shown as a refault. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct page_key);
+	__type(value, __u32);
+} dropped SEC(".maps");
+
+struct file_key {
+	__u64 ino;
+	__u32 dev;
+	__u32 pad;
+};
+
+/* Who mmap(MAP_SHARED)s which file: "N mapped pages were unmapped" is only
+ * useful with the names of the processes that will refault. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct file_key);
+	__type(value, struct dt_mappers);
+} mappers SEC(".maps");
+
+/* Older layout of struct iov_iter (6.1): the iovec pointer was "iov"; 6.12
+ * renamed it "__iov".  CO-RE picks whichever the kernel has. */
+struct iov_iter___old {
+	const struct iovec *iov;
+} __attribute__((preserve_access_index));
+
+struct iov_iter___new {
+	const struct iovec *__iov;
+} __attribute__((preserve_access_index));
+
+/* Enumerators that exist only on some kernels. */
+enum iter_type___old { ITER_PIPE___old = 3 };
+enum iter_type___new { ITER_FOLIOQ___new = 4 };
+
+static __always_inline void count_lost(struct task_state *st)
+{
+	__u32 k = 0;
+	__u64 *v = bpf_map_lookup_elem(&lost_total, &k);
+
+	if (v)
+		(*v)++;
+	if (st)
+		st->lost++;
+}
+
+static __always_inline bool comm_ok(void)
+{
+	char c[DT_COMM_LEN];
+
+	if (!(filter_flags & DT_F_COMM))
+		return true;
+	bpf_get_current_comm(c, sizeof(c));
+	for (int i = 0; i < DT_COMM_LEN; i++) {
+		if (c[i] != filter_comm[i])
+			return false;
+		if (!c[i])
+			break;
+	}
+	return true;
+}
+
+static __always_inline bool want_task(__u32 tgid)
+{
+	if (tgid == self_tgid)
+		return false;
+	if ((filter_flags & DT_F_PID) && !bpf_map_lookup_elem(&traced_pids, &tgid))
+		return false;
+	return comm_ok();
+}
+
+static __always_inline __u8 map_iter(__u8 t)
+{
+	if (bpf_core_enum_value_exists(enum iter_type, ITER_UBUF) &&
+	    t == bpf_core_enum_value(enum iter_type, ITER_UBUF))
+		return DT_ITER_UBUF;
+	if (t == bpf_core_enum_value(enum iter_type, ITER_IOVEC))
+		return DT_ITER_IOVEC;
+	if (t == bpf_core_enum_value(enum iter_type, ITER_KVEC))
+		return DT_ITER_KVEC;
+	if (t == bpf_core_enum_value(enum iter_type, ITER_BVEC))
+		return DT_ITER_BVEC;
+	if (t == bpf_core_enum_value(enum iter_type, ITER_XARRAY))
+		return DT_ITER_XARRAY;
+	if (t == bpf_core_enum_value(enum iter_type, ITER_DISCARD))
+		return DT_ITER_DISCARD;
+	if (bpf_core_enum_value_exists(enum iter_type___old, ITER_PIPE___old) &&
+	    t == bpf_core_enum_value(enum iter_type___old, ITER_PIPE___old))
+		return DT_ITER_PIPE;
+	if (bpf_core_enum_value_exists(enum iter_type___new, ITER_FOLIOQ___new) &&
+	    t == bpf_core_enum_value(enum iter_type___new, ITER_FOLIOQ___new))
+		return DT_ITER_FOLIOQ;
+	return DT_ITER_UNKNOWN;
+}
+
+static __always_inline void decode_iter(struct dt_iodesc *io, struct iov_iter *it)
+{
+	const struct iovec *iov = NULL;
+
+	io->has_iter = 1;
+	io->iter_type = map_iter(BPF_CORE_READ(it, iter_type));
+	io->data_source = BPF_CORE_READ(it, data_source);
+	io->count = BPF_CORE_READ(it, count);
+	io->nr_segs = BPF_CORE_READ(it, nr_segs);
+	if (io->iter_type == DT_ITER_UBUF) {
+		io->uaddr = (__u64)BPF_CORE_READ(it, ubuf);
+	} else if (io->iter_type == DT_ITER_IOVEC) {
+		if (bpf_core_field_exists(struct iov_iter___new, __iov))
+			iov = BPF_CORE_READ((struct iov_iter___new *)it, __iov);
+		else
+			iov = BPF_CORE_READ((struct iov_iter___old *)it, iov);
+		if (iov)
+			io->uaddr = (__u64)BPF_CORE_READ(iov, iov_base);
+	}
+}
+
+static __always_inline void decode_inode(struct dt_objdesc *o, struct inode *inode)
+{
+	o->ino = BPF_CORE_READ(inode, i_ino);
+	o->dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	o->isize = BPF_CORE_READ(inode, i_size);
+	o->nrpages = BPF_CORE_READ(inode, i_mapping, nrpages);
+}
+
+static __always_inline void decode_file(struct dt_objdesc *o, struct file *f, bool wr)
+{
+	o->has_file = 1;
+	o->has_mapping = 1;
+	o->f_flags = BPF_CORE_READ(f, f_flags);
+	decode_inode(o, BPF_CORE_READ(f, f_inode));
+	if (wr)
+		o->fn1 = (__u64)BPF_CORE_READ(f, f_op, write_iter);
+	else
+		o->fn1 = (__u64)BPF_CORE_READ(f, f_op, read_iter);
+	/* mapping_mapped(): someone has it mmapped, so user space should look
+	 * now for who, while they are certainly still alive. */
+	o->mapped = BPF_CORE_READ(f, f_mapping, i_mmap.rb_root.rb_node) != NULL;
+	/* 6.12 ext4/xfs/bdev have no ->direct_IO; 0 then means "none". */
+	o->fn2 = (__u64)BPF_CORE_READ(f, f_mapping, a_ops, direct_IO);
+}
+
+static __always_inline void decode_bio(struct dt_objdesc *o, struct bio *bio)
+{
+	o->has_bio = 1;
+	o->sector = BPF_CORE_READ(bio, bi_iter.bi_sector);
+	o->bi_size = BPF_CORE_READ(bio, bi_iter.bi_size);
+	o->bi_opf = BPF_CORE_READ(bio, bi_opf);
+	o->bi_flags = BPF_CORE_READ(bio, bi_flags);
+	o->bi_vcnt = BPF_CORE_READ(bio, bi_vcnt);
+	o->dev = BPF_CORE_READ(bio, bi_bdev, bd_dev);
+}
+
+static __always_inline void decode(struct dt_event *e, __u32 step, __u64 *a, bool wr)
+{
+	__s8 i;
+
+	if (step >= DT_STEP__N)
+		return;
+	i = cfg[step].iocb_arg;
+	if (i >= 0 && i < DT_NARGS) {
+		struct kiocb *iocb = (struct kiocb *)a[i];
+
+		e->io.has_iocb = 1;
+		e->io.pos = BPF_CORE_READ(iocb, ki_pos);
+		e->io.ki_flags = BPF_CORE_READ(iocb, ki_flags);
+	}
+	i = cfg[step].iter_arg;
+	if (i >= 0 && i < DT_NARGS)
+		decode_iter(&e->io, (struct iov_iter *)a[i]);
+	i = cfg[step].file_arg;
+	if (i >= 0 && i < DT_NARGS)
+		decode_file(&e->obj, (struct file *)a[i], wr);
+	i = cfg[step].mapping_arg;
+	if (i >= 0 && i < DT_NARGS) {
+		struct address_space *m = (struct address_space *)a[i];
+
+		e->obj.has_mapping = 1;
+		decode_inode(&e->obj, BPF_CORE_READ(m, host));
+		e->obj.nrpages = BPF_CORE_READ(m, nrpages);
+	}
+	i = cfg[step].inode_arg;
+	if (i >= 0 && i < DT_NARGS) {
+		e->obj.has_mapping = 1;
+		decode_inode(&e->obj, (struct inode *)a[i]);
+	}
+	i = cfg[step].bio_arg;
+	if (i >= 0 && i < DT_NARGS)
+		decode_bio(&e->obj, (struct bio *)a[i]);
+}
+
+static __always_inline void fill_hdr(struct dt_event *e, __u8 type, __u8 step,
+				     __u64 id, struct task_state *st)
+{
+	e->type = type;
+	e->step = step;
+	e->pid = id >> 32;
+	e->tid = (__u32)id;
+	e->ts = bpf_ktime_get_ns();
+	e->depth = st ? st->depth : 0;
+}
+
+/* ---------------------------------------------------------------- roots */
+
+static __always_inline void fill_path(struct dt_root *r, struct file *f)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct dentry *root_d = BPF_CORE_READ(task, fs, root.dentry);
+	struct vfsmount *root_m = BPF_CORE_READ(task, fs, root.mnt);
+	struct dentry *d = BPF_CORE_READ(f, f_path.dentry);
+	struct vfsmount *vm = BPF_CORE_READ(f, f_path.mnt);
+	struct mount *mnt = container_of(vm, struct mount, mnt);
+	int n = 0;
+
+	/* Same walk as d_path(), bounded: stop at the task's root so paths
+	 * inside the lab VM's chroot read as the student sees them. */
+	for (int i = 0; i < DT_PATH_DEPTH + 4; i++) {
+		struct dentry *parent;
+
+		if (d == root_d && vm == root_m)
+			break;
+		if (d == BPF_CORE_READ(vm, mnt_root)) {
+			struct mount *pm = BPF_CORE_READ(mnt, mnt_parent);
+
+			if (pm == mnt)
+				break;
+			d = BPF_CORE_READ(mnt, mnt_mountpoint);
+			mnt = pm;
+			vm = &pm->mnt;
+			continue;
+		}
+		if (n >= DT_PATH_DEPTH)
+			break;
+		bpf_probe_read_kernel_str(r->path[n], DT_NAME_LEN,
+					  BPF_CORE_READ(d, d_name.name));
+		n++;
+		parent = BPF_CORE_READ(d, d_parent);
+		if (parent == d)
+			break;
+		d = parent;
+	}
+	r->path_n = n;
+}
+
+static __always_inline struct file *fd_file(int fd)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct file **arr;
+	struct file *f = NULL;
+
+	if (fd < 0 || fd >= (int)BPF_CORE_READ(fdt, max_fds))
+		return NULL;
+	arr = BPF_CORE_READ(fdt, fd);
+	bpf_probe_read_kernel(&f, sizeof(f), &arr[fd]);
+	return f;
+}
+
+static __always_inline int root_enter(__u32 sys, bool wr, int fd, __u64 buf,
+				      __u64 count, __s64 off)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct task_state st = {};
+	struct task_state *stp;
+	struct dt_root *r;
+	struct file *f;
+	__u32 tid = (__u32)id;
+
+	if (!(filter_flags & (wr ? DT_F_WRITE : DT_F_READ)))
+		return 0;
+	if (!want_task(id >> 32))
+		return 0;
+	st.root_ts = bpf_ktime_get_ns();
+	st.is_write = wr;
+	bpf_map_update_elem(&active, &tid, &st, BPF_ANY);
+	stp = bpf_map_lookup_elem(&active, &tid);
+	r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+	if (!r) {
+		count_lost(stp);
+		return 0;
+	}
+	__builtin_memset(r, 0, sizeof(*r));
+	fill_hdr(&r->ev, EV_ROOT_ENTER, 0, id, stp);
+	r->sys = sys;
+	r->fd = fd;
+	r->count = count;
+	r->offset = off;
+	r->buf = buf;
+	bpf_get_current_comm(r->comm, sizeof(r->comm));
+	if (sys != SYS_IO_SUBMIT && sys != SYS_IO_URING_ENTER) {
+		f = fd_file(fd);
+		if (f) {
+			decode_file(&r->ev.obj, f, wr);
+			fill_path(r, f);
+			if (r->ev.obj.mapped) {
+				struct file_key fk = { .ino = r->ev.obj.ino, .dev = r->ev.obj.dev };
+				struct dt_mappers *m = bpf_map_lookup_elem(&mappers, &fk);
+
+				if (m) {
+					__builtin_memcpy(r->mapper_pid, m->pid, sizeof(m->pid));
+					__builtin_memcpy(r->mapper_comm, m->comm, sizeof(m->comm));
+				}
+			}
+		}
+	}
+	bpf_ringbuf_submit(r, 0);
+	return 0;
+}
+
+static __always_inline int root_exit(long ret)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)id;
+	struct task_state *st = bpf_map_lookup_elem(&active, &tid);
+	struct dt_event *e;
+
+	if (!st)
+		return 0;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (e) {
+		__builtin_memset(e, 0, sizeof(*e));
+		fill_hdr(e, EV_ROOT_EXIT, 0, id, st);
+		e->ret = ret;
+		e->lost = st->lost;
+		bpf_ringbuf_submit(e, 0);
+	} else {
+		count_lost(NULL);
+	}
+	bpf_map_delete_elem(&active, &tid);
+	return 0;
+}
+
+#define SYS_RW(name, sys, wr, posarg)						\
+SEC("tracepoint/syscalls/sys_enter_" #name)					\
+int tp_enter_##name(struct trace_event_raw_sys_enter *ctx)			\
+{										\
+	return root_enter(sys, wr, (int)ctx->args[0], ctx->args[1],		\
+			  ctx->args[2], posarg);				\
+}										\
+SEC("tracepoint/syscalls/sys_exit_" #name)					\
+int tp_exit_##name(struct trace_event_raw_sys_exit *ctx)			\
+{										\
+	return root_exit(ctx->ret);						\
+}
+
+SYS_RW(write, SYS_WRITE, true, -1)
+SYS_RW(pwrite64, SYS_PWRITE64, true, (__s64)ctx->args[3])
+SYS_RW(writev, SYS_WRITEV, true, -1)
+SYS_RW(pwritev, SYS_PWRITEV, true, (__s64)ctx->args[3])
+SYS_RW(read, SYS_READ, false, -1)
+SYS_RW(pread64, SYS_PREAD64, false, (__s64)ctx->args[3])
+SYS_RW(readv, SYS_READV, false, -1)
+SYS_RW(preadv, SYS_PREADV, false, (__s64)ctx->args[3])
+
+/* Async submissions carry no single fd; direction is known only below. */
+SEC("tracepoint/syscalls/sys_enter_io_submit")
+int tp_enter_io_submit(struct trace_event_raw_sys_enter *ctx)
+{
+	return root_enter(SYS_IO_SUBMIT, true, -1, ctx->args[2], ctx->args[1], -1);
+}
+
+SEC("tracepoint/syscalls/sys_exit_io_submit")
+int tp_exit_io_submit(struct trace_event_raw_sys_exit *ctx)
+{
+	return root_exit(ctx->ret);
+}
+
+SEC("tracepoint/syscalls/sys_enter_io_uring_enter")
+int tp_enter_io_uring_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	if (!ctx->args[1])	/* to_submit == 0: only reaping completions */
+		return 0;
+	return root_enter(SYS_IO_URING_ENTER, true, (int)ctx->args[0], 0,
+			  ctx->args[1], -1);
+}
+
+SEC("tracepoint/syscalls/sys_exit_io_uring_enter")
+int tp_exit_io_uring_enter(struct trace_event_raw_sys_exit *ctx)
+{
+	return root_exit(ctx->ret);
+}
+
+#define DT_MAP_SHARED 0x01	/* uapi mman-common.h */
+
+SEC("tracepoint/syscalls/sys_enter_mmap")
+int tp_enter_mmap(struct trace_event_raw_sys_enter *ctx)
+{
+	struct dt_mappers zero = {}, *m;
+	struct file_key fk = {};
+	struct inode *inode;
+	struct file *f;
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+
+	if (!(ctx->args[3] & DT_MAP_SHARED) || (int)ctx->args[4] < 0)
+		return 0;
+	f = fd_file((int)ctx->args[4]);
+	if (!f)
+		return 0;
+	inode = BPF_CORE_READ(f, f_inode);
+	fk.ino = BPF_CORE_READ(inode, i_ino);
+	fk.dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	bpf_map_update_elem(&mappers, &fk, &zero, BPF_NOEXIST);
+	m = bpf_map_lookup_elem(&mappers, &fk);
+	if (!m)
+		return 0;
+	for (int i = 0; i < DT_MAPPERS; i++) {
+		if (m->pid[i] == tgid)
+			return 0;
+		if (!m->pid[i]) {
+			m->pid[i] = tgid;
+			bpf_get_current_comm(m->comm[i], DT_COMM_LEN);
+			return 0;
+		}
+	}
+	return 0;
+}
+
+/* `diotrace -- CMD` follows the command's children like strace -f. */
+SEC("tracepoint/sched/sched_process_fork")
+int tp_fork(struct trace_event_raw_sched_process_fork *ctx)
+{
+	__u32 parent = bpf_get_current_pid_tgid() >> 32;
+	__u32 child = ctx->child_pid;
+	__u8 one = 1;
+
+	if (!(filter_flags & DT_F_PID))
+		return 0;
+	if (bpf_map_lookup_elem(&traced_pids, &parent))
+		bpf_map_update_elem(&traced_pids, &child, &one, BPF_ANY);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- steps */
+
+static __always_inline int step_enter(__u32 step, __u64 *a, __u64 ip, __u8 method)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)id;
+	struct task_state *st = bpf_map_lookup_elem(&active, &tid);
+	struct dt_event *e;
+	bool wr;
+
+	if (step >= DT_STEP__N)
+		return 0;
+	if (!st) {
+		/* io_uring punts to an io-wq worker that shares the mm and
+		 * tgid but never entered a syscall we saw: root it here. */
+		struct task_state ns = {};
+
+		if (!(cfg[step].flags & SF_ROOT) || !want_task(id >> 32))
+			return 0;
+		ns.root_ts = bpf_ktime_get_ns();
+		ns.async_root = 1;
+		ns.is_write = step == DT_IO_WRITE || step == DT_AIO_WRITE;
+		bpf_map_update_elem(&active, &tid, &ns, BPF_ANY);
+		st = bpf_map_lookup_elem(&active, &tid);
+		if (!st)
+			return 0;
+		{
+			struct dt_root *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+
+			if (!r) {
+				count_lost(st);
+			} else {
+				__builtin_memset(r, 0, sizeof(*r));
+				fill_hdr(&r->ev, EV_ROOT_ENTER, step, id, st);
+				r->sys = SYS_ASYNC_WORKER;
+				r->fd = -1;
+				r->offset = -1;
+				bpf_get_current_comm(r->comm, sizeof(r->comm));
+				bpf_ringbuf_submit(r, 0);
+			}
+		}
+	}
+	wr = st->is_write;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count_lost(st);
+		st->depth++;
+		return 0;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	fill_hdr(e, EV_ENTER, step, id, st);
+	e->method = method;
+	e->ip = ip;
+	for (int i = 0; i < DT_NARGS; i++)
+		e->args[i] = a[i];
+	decode(e, step, a, wr);
+	st->depth++;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+static __always_inline int step_exit(__u32 step, long ret, __u64 ip, __u8 method)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)id;
+	struct task_state *st = bpf_map_lookup_elem(&active, &tid);
+	struct dt_event *e;
+
+	if (!st)
+		return 0;
+	if (st->depth > 0)
+		st->depth--;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count_lost(st);
+	} else {
+		__builtin_memset(e, 0, sizeof(*e));
+		fill_hdr(e, EV_EXIT, step, id, st);
+		e->method = method;
+		e->ip = ip;
+		e->ret = ret;
+		bpf_ringbuf_submit(e, 0);
+	}
+	if (st->async_root && st->depth == 0)
+		root_exit(ret);
+	return 0;
+}
+
+static __always_inline int fe_enter(__u64 *ctx, __u32 step)
+{
+	__u64 a[DT_NARGS] = {};
+
+	/* bpf_get_func_arg() knows the real arity from BTF and refuses
+	 * indexes past it, so one body serves every signature. */
+	for (int i = 0; i < DT_NARGS; i++)
+		if (bpf_get_func_arg(ctx, i, &a[i]))
+			break;
+	return step_enter(step, a, bpf_get_func_ip(ctx), M_FENTRY);
+}
+
+static __always_inline int fx_exit(__u64 *ctx, __u32 step)
+{
+	__u64 r = 0;
+
+	bpf_get_func_ret(ctx, &r);
+	return step_exit(step, (long)r, bpf_get_func_ip(ctx), M_FENTRY);
+}
+
+static __always_inline int kp_enter(struct pt_regs *ctx, __u32 step)
+{
+	__u64 a[DT_NARGS];
+
+	a[0] = PT_REGS_PARM1(ctx);
+	a[1] = PT_REGS_PARM2(ctx);
+	a[2] = PT_REGS_PARM3(ctx);
+	a[3] = PT_REGS_PARM4(ctx);
+	a[4] = PT_REGS_PARM5(ctx);
+	a[5] = ctx->r9;		/* sixth x86-64 argument register */
+	return step_enter(step, a, bpf_get_func_ip(ctx), M_KPROBE);
+}
+
+static __always_inline int kr_exit(struct pt_regs *ctx, __u32 step)
+{
+	return step_exit(step, (long)PT_REGS_RC(ctx), 0, M_KPROBE);
+}
+
+/* Refault detection runs in any task, so it cannot use the per-task tree. */
+static __always_inline int fault_check(__u64 ino, __u32 dev, __u64 index,
+				       __u64 ip, __u8 method)
+{
+	struct page_key k = { .ino = ino, .index = index, .dev = dev };
+	__u32 *writer = bpf_map_lookup_elem(&dropped, &k);
+	__u64 id = bpf_get_current_pid_tgid();
+	struct dt_event *e;
+
+	if (!writer)
+		return 0;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count_lost(NULL);
+		return 0;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	fill_hdr(e, EV_REFAULT, DT_FILEMAP_FAULT, id, NULL);
+	e->method = method;
+	e->ip = ip;
+	e->obj.ino = ino;
+	e->obj.dev = dev;
+	e->args[0] = index;
+	e->args[1] = *writer;
+	/* args[2..3]: the faulting task's comm (16 bytes) */
+	bpf_get_current_comm(&e->args[2], 16);
+	bpf_ringbuf_submit(e, 0);
+	bpf_map_delete_elem(&dropped, &k);
+	return 0;
+}
+
+static __always_inline int fault_enter(struct vm_fault *vmf, __u64 ip, __u8 method)
+{
+	struct inode *inode = BPF_CORE_READ(vmf, vma, vm_file, f_inode);
+
+	return fault_check(BPF_CORE_READ(inode, i_ino), BPF_CORE_READ(inode, i_sb, s_dev),
+			   BPF_CORE_READ(vmf, pgoff), ip, method);
+}
+
+#define STEP(id, cat, fl, cands, tp)						\
+SEC("fentry") int fe_##id(__u64 *ctx) { return fe_enter(ctx, DT_##id); }	\
+SEC("fexit") int fx_##id(__u64 *ctx) { return fx_exit(ctx, DT_##id); }	\
+SEC("kprobe") int kp_##id(struct pt_regs *ctx) { return kp_enter(ctx, DT_##id); } \
+SEC("kretprobe") int kr_##id(struct pt_regs *ctx) { return kr_exit(ctx, DT_##id); }
+#include "steps.def"
+#undef STEP
+
+/* filemap_fault is special: it must see every task, not just traced ones. */
+SEC("fentry")
+int fe_fault(__u64 *ctx)
+{
+	__u64 vmf = 0;
+
+	bpf_get_func_arg(ctx, 0, &vmf);
+	return fault_enter((struct vm_fault *)vmf, bpf_get_func_ip(ctx), M_FENTRY);
+}
+
+SEC("kprobe")
+int kp_fault(struct pt_regs *ctx)
+{
+	return fault_enter((struct vm_fault *)PT_REGS_PARM1(ctx),
+			   bpf_get_func_ip(ctx), M_KPROBE);
+}
+
+SEC("tracepoint/filemap/mm_filemap_fault")
+int tp_fault(struct trace_event_raw_mm_filemap_fault *ctx)
+{
+	return fault_check(ctx->i_ino, ctx->s_dev, ctx->index, 0, M_TP);
+}
+
+/* ---------------------------------------------------------- tracepoints */
+
+static __always_inline struct task_state *cur_state(void)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+
+	return bpf_map_lookup_elem(&active, &tid);
+}
+
+static __always_inline struct dt_event *tp_event(__u8 what, struct task_state *st)
+{
+	struct dt_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+
+	if (!e) {
+		count_lost(st);
+		return NULL;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	fill_hdr(e, EV_TP, what, bpf_get_current_pid_tgid(), st);
+	e->method = M_TP;
+	return e;
+}
+
+SEC("tracepoint/filemap/mm_filemap_delete_from_page_cache")
+int tp_filemap_delete(struct trace_event_raw_mm_filemap_op_page_cache *ctx)
+{
+	struct task_state *st = cur_state();
+	struct page_key k = {};
+	struct dt_event *e;
+	__u32 tgid;
+
+	if (!st)
+		return 0;
+	k.ino = ctx->i_ino;
+	k.index = ctx->index;
+	k.dev = ctx->s_dev;
+	tgid = bpf_get_current_pid_tgid() >> 32;
+	bpf_map_update_elem(&dropped, &k, &tgid, BPF_ANY);
+	e = tp_event(DT_TP_FILEMAP_DELETE, st);
+	if (!e)
+		return 0;
+	e->obj.ino = k.ino;
+	e->obj.dev = k.dev;
+	e->args[0] = k.index;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+SEC("tracepoint/filemap/mm_filemap_add_to_page_cache")
+int tp_filemap_add(struct trace_event_raw_mm_filemap_op_page_cache *ctx)
+{
+	struct task_state *st = cur_state();
+	struct dt_event *e;
+
+	if (!st)
+		return 0;
+	e = tp_event(DT_TP_FILEMAP_ADD, st);
+	if (!e)
+		return 0;
+	e->obj.ino = ctx->i_ino;
+	e->obj.dev = ctx->s_dev;
+	e->args[0] = ctx->index;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+/* Only attached when submit_bio itself cannot be probed. */
+SEC("tracepoint/block/block_bio_queue")
+int tp_bio_queue(struct trace_event_raw_block_bio *ctx)
+{
+	struct task_state *st = cur_state();
+	struct dt_event *e;
+
+	if (!st)
+		return 0;
+	e = tp_event(DT_TP_BIO_QUEUE, st);
+	if (!e)
+		return 0;
+	e->obj.has_bio = 1;
+	e->obj.dev = ctx->dev;
+	e->obj.sector = ctx->sector;
+	e->obj.bi_size = ctx->nr_sector << 9;
+	bpf_probe_read_kernel(&e->args[0], 8, ctx->rwbs);
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+SEC("tracepoint/iomap/iomap_dio_invalidate_fail")
+int tp_iomap_inval_fail(struct trace_event_raw_iomap_range_class *ctx)
+{
+	struct task_state *st = cur_state();
+	struct dt_event *e;
+
+	if (!st)
+		return 0;
+	e = tp_event(DT_TP_IOMAP_INVAL_FAIL, st);
+	if (!e)
+		return 0;
+	e->obj.ino = ctx->ino;
+	e->obj.dev = ctx->dev;
+	e->args[0] = ctx->offset;
+	e->args[1] = ctx->length;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}

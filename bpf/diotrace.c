@@ -1,0 +1,764 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * diotrace: show one read()/write() travelling the direct-I/O path.
+ *
+ *   diotrace [OPTIONS] [-- CMD ARGS]     trace live
+ *   diotrace record -o FILE [OPTIONS] [-- CMD ARGS]
+ *   diotrace report [OPTIONS] FILE       render a recording, no root needed
+ *   diotrace --list                      how each step is attached, and why
+ */
+#include <argp.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "dtctx.h"
+#include "diotrace.skel.h"
+#include "record.h"
+#include "render.h"
+#include "resolve.h"
+#include "tree.h"
+
+enum mode { MODE_TRACE, MODE_RECORD, MODE_REPORT };
+
+static struct env {
+	enum mode mode;
+	pid_t pid;
+	const char *comm;
+	const char *path;
+	const char *dev;
+	bool rd, wr;
+	int depth;
+	bool json, summary, dot, list, verbose, all, no_collapse, sync_detach;
+	const char *out;
+	const char *btf;
+	long count;
+	double duration;
+	char **cmd;
+	const char *report_file;
+} env;
+
+static volatile sig_atomic_t exiting;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	exiting = 1;
+}
+
+const char *argp_program_version = "diotrace 1.0";
+static const char doc[] =
+"diotrace: trace write()/read() down the direct-I/O path as a call tree.\n"
+"\n"
+"  diotrace [OPTIONS] [-- CMD ARGS]\n"
+"  diotrace record -o FILE [OPTIONS] [-- CMD ARGS]\n"
+"  diotrace report [OPTIONS] FILE\n"
+"\n"
+"The JSON schema is documented in docs/diotrace-json.md.";
+
+enum { OPT_PATH = 1000, OPT_DEV, OPT_READ, OPT_WRITE, OPT_DEPTH, OPT_JSON, OPT_SUMMARY,
+       OPT_DOT, OPT_LIST, OPT_BTF, OPT_ALL, OPT_NOCOLLAPSE, OPT_SYNC_DETACH };
+
+static const struct argp_option opts[] = {
+	{ "pid", 'p', "PID", 0, "Trace this process (and its children)", 0 },
+	{ "comm", 'c', "COMM", 0, "Trace tasks with this command name", 0 },
+	{ "path", OPT_PATH, "PREFIX", 0, "Only syscalls on files under PREFIX", 0 },
+	{ "dev", OPT_DEV, "MAJ:MIN", 0, "Only syscalls on this device", 0 },
+	{ "read", OPT_READ, NULL, 0, "Trace reads only", 0 },
+	{ "write", OPT_WRITE, NULL, 0, "Trace writes only", 0 },
+	{ "depth", OPT_DEPTH, "N", 0, "Show the tree down to depth N", 0 },
+	{ "json", OPT_JSON, NULL, 0, "One JSON object per syscall", 0 },
+	{ "summary", OPT_SUMMARY, NULL, 0, "Counts and latency per function/path at exit", 0 },
+	{ "dot", OPT_DOT, NULL, 0, "Graphviz call graph per syscall", 0 },
+	{ "list", OPT_LIST, NULL, 0, "Print the symbol resolution table and exit", 0 },
+	{ "verbose", 'v', NULL, 0, "Resolution table and attach time at start-up", 0 },
+	{ "output", 'o', "FILE", 0, "Write output (or the recording) to FILE", 0 },
+	{ "count", 'n', "N", 0, "Stop after N syscall trees", 0 },
+	{ "duration", 'd', "SEC", 0, "Stop after SEC seconds", 0 },
+	{ "btf", OPT_BTF, "FILE", 0, "Kernel BTF to use instead of /sys/kernel/btf/vmlinux", 0 },
+	{ "all", OPT_ALL, NULL, 0, "Also show folded helper frames", 0 },
+	{ "no-collapse", OPT_NOCOLLAPSE, NULL, 0, "Do not merge repeated sibling calls", 0 },
+	{ "sync-detach", OPT_SYNC_DETACH, NULL, 0,
+	  "Wait for every probe to be detached before exiting", 0 },
+	{ 0 },
+};
+
+static error_t parse_opt(int key, char *arg, struct argp_state *st)
+{
+	char *end;
+
+	switch (key) {
+	case 'p':
+		errno = 0;
+		env.pid = strtol(arg, &end, 10);
+		if (errno || *end || env.pid <= 0)
+			argp_error(st, "invalid PID: %s", arg);
+		break;
+	case 'c': env.comm = arg; break;
+	case OPT_PATH: env.path = arg; break;
+	case OPT_DEV: env.dev = arg; break;
+	case OPT_READ: env.rd = true; break;
+	case OPT_WRITE: env.wr = true; break;
+	case OPT_DEPTH:
+		env.depth = strtol(arg, &end, 10);
+		if (*end || env.depth <= 0)
+			argp_error(st, "invalid depth: %s", arg);
+		break;
+	case OPT_JSON: env.json = true; break;
+	case OPT_SUMMARY: env.summary = true; break;
+	case OPT_DOT: env.dot = true; break;
+	case OPT_LIST: env.list = true; break;
+	case 'v': env.verbose = true; break;
+	case 'o': env.out = arg; break;
+	case 'n': env.count = strtol(arg, NULL, 10); break;
+	case 'd': env.duration = strtod(arg, NULL); break;
+	case OPT_BTF: env.btf = arg; break;
+	case OPT_ALL: env.all = true; break;
+	case OPT_NOCOLLAPSE: env.no_collapse = true; break;
+	case OPT_SYNC_DETACH: env.sync_detach = true; break;
+	case ARGP_KEY_ARG:
+		if (env.mode == MODE_REPORT && !env.report_file) {
+			env.report_file = arg;
+			break;
+		}
+		/* everything from here on is the command to run */
+		env.cmd = &st->argv[st->next - 1];
+		st->next = st->argc;
+		break;
+	case ARGP_KEY_END:
+		if (env.mode == MODE_REPORT && !env.report_file)
+			argp_error(st, "report needs a recording FILE");
+		if (env.mode == MODE_RECORD && !env.out)
+			argp_error(st, "record needs -o FILE");
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------- output */
+
+struct out_state {
+	struct dt_ctx *c;
+	FILE *out;
+	FILE *rec;
+	struct render_opts ro;
+	struct dt_summary *sum;
+	long trees;
+	unsigned devmaj, devmin;
+	bool devfilter;
+	bool live;
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static void on_tree(struct dt_tree *t, void *arg)
+{
+	struct out_state *s = arg;
+
+	if (env.path && strncmp(t->path, env.path, strlen(env.path)) != 0)
+		return;
+	if (s->devfilter && ((t->root.ev.obj.dev >> 20) != s->devmaj ||
+			     (t->root.ev.obj.dev & 0xfffff) != s->devmin))
+		return;
+	s->trees++;
+	if (s->sum)
+		summary_add(s->sum, s->c, t);
+	if (env.json)
+		render_json(s->out, s->c, t, &s->ro);
+	else if (env.dot)
+		render_dot(s->out, s->c, t, &s->ro);
+	else if (!env.summary)
+		render_text(s->out, s->c, t, &s->ro);
+	fflush(s->out);
+	if (env.count && s->trees >= env.count)
+		exiting = 1;
+}
+
+static void on_refault(struct dt_refault *r, void *arg)
+{
+	struct out_state *s = arg;
+
+	if (env.json)
+		render_json_refault(s->out, s->c, r);
+	else if (!env.dot && !env.summary)
+		render_text_refault(s->out, s->c, r);
+	fflush(s->out);
+}
+
+static void print_end(struct out_state *s, double attach_ms)
+{
+	struct dt_ctx *c = s->c;
+	FILE *f = s->out;
+
+	if (s->sum)
+		summary_print(f, s->sum, c, env.json);
+	if (env.json) {
+		bool first = true;
+
+		fprintf(f, "{\"type\":\"end\",\"kernel\":");
+		json_str(f, c->release);
+		fprintf(f, ",\"trees\":%ld,\"lost\":%" PRIu64 ",\"attach_ms\":%.1f,\"never_fired\":[",
+			s->trees, c->lost_total, attach_ms);
+		for (unsigned i = 0; i < DT_STEP__N; i++)
+			if (c->steps[i].method && !c->steps[i].fired) {
+				fprintf(f, "%s", first ? "" : ",");
+				json_str(f, c->steps[i].sym);
+				first = false;
+			}
+		fprintf(f, "]}\n");
+	}
+	fflush(f);
+	fprintf(stderr, "diotrace: %ld syscall(s) traced, %" PRIu64 " event(s) lost%s\n", s->trees,
+		c->lost_total, c->lost_total ? " (ring buffer full: trees marked incomplete)" : "");
+	if (env.verbose || env.summary) {
+		fprintf(stderr, "diotrace: attached steps that never fired:");
+		for (unsigned i = 0; i < DT_STEP__N; i++)
+			if (c->steps[i].method && !c->steps[i].fired)
+				fprintf(stderr, " %s", c->steps[i].sym);
+		fputc('\n', stderr);
+	}
+}
+
+/* ------------------------------------------------------------- report */
+
+static int report_event(const void *data, size_t len, void *arg)
+{
+	dt_builder_feed(arg, data, len);
+	return 0;
+}
+
+static int do_report(void)
+{
+	static struct dt_ctx c;
+	struct out_state s = { .c = &c, .out = stdout };
+	struct dt_builder *b;
+	char err[160];
+	FILE *f = fopen(env.report_file, "rb");
+	int rc;
+
+	if (!f) {
+		fprintf(stderr, "diotrace: cannot open %s: %s\n", env.report_file, strerror(errno));
+		return 1;
+	}
+	if (env.out && !(s.out = fopen(env.out, "w"))) {
+		fprintf(stderr, "diotrace: cannot write %s: %s\n", env.out, strerror(errno));
+		return 1;
+	}
+	dt_ctx_init_static(&c);
+	s.ro.max_depth = env.depth;
+	s.ro.no_collapse = env.no_collapse;
+	s.ro.show_folded = env.all;
+	if (env.summary)
+		s.sum = summary_new();
+	b = dt_builder_new(&c, on_tree, on_refault, &s);
+	rc = record_read(f, &c, report_event, b, err, sizeof(err));
+	fclose(f);
+	if (rc) {
+		fprintf(stderr, "diotrace: %s: %s\n", env.report_file, err);
+		dt_builder_free(b);
+		return 1;
+	}
+	if (env.list)
+		dt_print_resolution(s.out, &c);
+	dt_builder_flush(b);
+	print_end(&s, 0);
+	dt_builder_free(b);
+	summary_free(s.sum);
+	return 0;
+}
+
+/* ------------------------------------------------------------- live */
+
+struct live {
+	struct out_state *s;
+	struct dt_builder *b;
+};
+
+static void rec_sym(struct out_state *s, uint64_t addr)
+{
+	size_t before = s->c->nsyms;
+	const char *n;
+
+	if (!addr)
+		return;
+	n = dt_sym_name(s->c, addr);
+	if (n && s->c->nsyms > before)
+		record_write_sym(s->rec, addr, n);
+}
+
+static int handle_event(void *ctx, void *data, size_t len)
+{
+	struct live *l = ctx;
+	const struct dt_event *e = data;
+
+	if (l->s->rec) {
+		/* names first, so `report` can symbolize without kallsyms */
+		if (len >= sizeof(*e)) {
+			rec_sym(l->s, e->obj.fn1);
+			rec_sym(l->s, e->obj.fn2);
+			rec_sym(l->s, e->ip);
+		}
+		record_write_event(l->s->rec, data, len);
+		if (len >= sizeof(*e) && e->type == EV_ROOT_EXIT)
+			l->s->trees++;
+		if (len >= sizeof(*e) && e->type == EV_ENTER && e->step < DT_STEP__N)
+			l->s->c->steps[e->step].fired++;
+		if (env.count && l->s->trees >= env.count)
+			exiting = 1;
+		return 0;
+	}
+	dt_builder_feed(l->b, data, len);
+	return 0;
+}
+
+struct progset {
+	struct bpf_program *fe, *fx, *kp, *kr;
+};
+
+static struct progset step_progs(struct diotrace_bpf *skel, unsigned i)
+{
+	static const char *names[DT_STEP__N] = {
+#define STEP(id, cat, fl, cn, tp) [DT_##id] = #id,
+#include "steps.def"
+#undef STEP
+	};
+	struct progset p;
+	char n[64];
+
+	if (i == DT_FILEMAP_FAULT) {
+		p.fe = skel->progs.fe_fault;
+		p.kp = skel->progs.kp_fault;
+		p.fx = p.kr = NULL;
+		return p;
+	}
+	snprintf(n, sizeof(n), "fe_%s", names[i]);
+	p.fe = bpf_object__find_program_by_name(skel->obj, n);
+	snprintf(n, sizeof(n), "fx_%s", names[i]);
+	p.fx = bpf_object__find_program_by_name(skel->obj, n);
+	snprintf(n, sizeof(n), "kp_%s", names[i]);
+	p.kp = bpf_object__find_program_by_name(skel->obj, n);
+	snprintf(n, sizeof(n), "kr_%s", names[i]);
+	p.kr = bpf_object__find_program_by_name(skel->obj, n);
+	return p;
+}
+
+static void set_load(struct bpf_program *p, bool on)
+{
+	if (p)
+		bpf_program__set_autoload(p, on);
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG && !getenv("DIOTRACE_DEBUG"))
+		return 0;
+	if (level == LIBBPF_INFO && !env.verbose)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static bool attach_link(struct bpf_link *l, struct bpf_link **links, int *nlinks, int max)
+{
+	if (!l)
+		return false;
+	if (*nlinks < max)
+		links[(*nlinks)++] = l;
+	return true;
+}
+
+static void whyadd(struct dt_stepinfo *si, const char *fmt, const char *a, int e)
+{
+	size_t o = strlen(si->why);
+
+	if (o < sizeof(si->why) - 1)
+		snprintf(si->why + o, sizeof(si->why) - o, "%s", o ? "; " : "");
+	o = strlen(si->why);
+	if (o < sizeof(si->why) - 1)
+		snprintf(si->why + o, sizeof(si->why) - o, fmt, a, strerror(e));
+}
+
+static int do_trace(void)
+{
+	static struct dt_ctx c;
+	static struct dt_stepcfg cfg[DT_STEP__N];
+	struct out_state s = { .c = &c, .out = stdout, .live = true };
+	struct live l = { .s = &s };
+	struct bpf_link *links[1024];
+	int nlinks = 0, nattached = 0;
+	LIBBPF_OPTS(bpf_object_open_opts, oopts);
+	struct diotrace_bpf *skel = NULL;
+	struct ring_buffer *rb = NULL;
+	struct resolver *r;
+	struct utsname u;
+	char err[256];
+	uint64_t t0 = now_ns(), deadline = 0, t_res = 0, t_load = 0;
+	double attach_ms;
+	int go[2] = { -1, -1 };
+	pid_t child = 0;
+	int rc = 1, status = 0;
+	__u32 fl;
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "diotrace: must run as root (loading BPF needs CAP_BPF and "
+			"CAP_PERFMON).\nWithout root, render a recording: diotrace report FILE\n");
+		return 1;
+	}
+	if (env.pid && kill(env.pid, 0) && errno == ESRCH) {
+		fprintf(stderr, "diotrace: no such process: %d\n", env.pid);
+		return 1;
+	}
+	if (env.dev) {
+		if (sscanf(env.dev, "%u:%u", &s.devmaj, &s.devmin) != 2) {
+			fprintf(stderr, "diotrace: --dev wants MAJ:MIN, got %s\n", env.dev);
+			return 1;
+		}
+		s.devfilter = true;
+	}
+	libbpf_set_print(libbpf_print);
+	r = resolver_new(env.btf, err, sizeof(err));
+	if (!r) {
+		fprintf(stderr, "diotrace: %s\n", err);
+		return 1;
+	}
+	uname(&u);
+	snprintf(c.release, sizeof(c.release), "%s", u.release);
+	c.addr2name = resolver_addr2name;
+	c.addr2name_arg = r;
+	resolver_resolve(r, &c, cfg);
+	if (env.list) {
+		dt_print_resolution(stdout, &c);
+		resolver_free(r);
+		return 0;
+	}
+
+	oopts.btf_custom_path = env.btf;
+	skel = diotrace_bpf__open_opts(&oopts);
+	if (!skel) {
+		fprintf(stderr, "diotrace: cannot open BPF object: %s\n", strerror(errno));
+		goto out;
+	}
+	memcpy((void *)skel->rodata->cfg, cfg, sizeof(cfg));
+	fl = 0;
+	if (!env.rd && !env.wr)
+		fl |= DT_F_READ | DT_F_WRITE;
+	if (env.rd)
+		fl |= DT_F_READ;
+	if (env.wr)
+		fl |= DT_F_WRITE;
+	if (env.pid || env.cmd)
+		fl |= DT_F_PID;
+	if (env.comm) {
+		fl |= DT_F_COMM;
+		strncpy((char *)skel->rodata->filter_comm, env.comm, DT_COMM_LEN - 1);
+	}
+	skel->rodata->filter_flags = fl;
+	skel->rodata->self_tgid = getpid();
+
+	for (unsigned i = 0; i < DT_STEP__N; i++) {
+		struct progset p = step_progs(skel, i);
+		struct dt_stepinfo *si = &c.steps[i];
+		bool fe = si->method == M_FENTRY, kp = si->method == M_KPROBE || si->nclones;
+
+		set_load(p.fe, fe);
+		set_load(p.fx, fe);
+		set_load(p.kp, kp);
+		set_load(p.kr, kp);
+		if (fe) {
+			bpf_program__set_attach_target(p.fe, 0, si->sym);
+			if (p.fx)
+				bpf_program__set_attach_target(p.fx, 0, si->sym);
+		}
+	}
+	/* filemap_fault uses its own any-task programs (fe_fault/kp_fault) */
+	set_load(skel->progs.fe_FILEMAP_FAULT, false);
+	set_load(skel->progs.fx_FILEMAP_FAULT, false);
+	set_load(skel->progs.kp_FILEMAP_FAULT, false);
+	set_load(skel->progs.kr_FILEMAP_FAULT, false);
+	set_load(skel->progs.tp_fault, c.steps[DT_FILEMAP_FAULT].method == M_TP);
+	set_load(skel->progs.tp_bio_queue, c.steps[DT_SUBMIT_BIO].method == M_TP);
+	set_load(skel->progs.tp_iomap_inval_fail,
+		 resolver_tp_exists(r, "iomap/iomap_dio_invalidate_fail"));
+	set_load(skel->progs.tp_filemap_delete,
+		 resolver_tp_exists(r, "filemap/mm_filemap_delete_from_page_cache"));
+	set_load(skel->progs.tp_filemap_add,
+		 resolver_tp_exists(r, "filemap/mm_filemap_add_to_page_cache"));
+	set_load(skel->progs.tp_enter_io_uring_enter,
+		 resolver_tp_exists(r, "syscalls/sys_enter_io_uring_enter"));
+	set_load(skel->progs.tp_exit_io_uring_enter,
+		 resolver_tp_exists(r, "syscalls/sys_exit_io_uring_enter"));
+
+	t_res = now_ns();
+	if (diotrace_bpf__load(skel)) {
+		int e = errno;
+
+		fprintf(stderr, "diotrace: cannot load BPF programs: %s%s\n", strerror(e),
+			e == EPERM ? " (root without CAP_BPF? locked down kernel?)" : "");
+		goto out;
+	}
+
+	t_load = now_ns();
+	if (env.cmd) {
+		if (pipe(go)) {
+			perror("pipe");
+			goto out;
+		}
+		child = fork();
+		if (child < 0) {
+			perror("fork");
+			goto out;
+		}
+		if (child == 0) {
+			char b;
+
+			close(go[1]);
+			/* wait until the probes are attached */
+			if (read(go[0], &b, 1) != 1)
+				_exit(127);
+			close(go[0]);
+			execvp(env.cmd[0], env.cmd);
+			fprintf(stderr, "diotrace: cannot run %s: %s\n", env.cmd[0], strerror(errno));
+			_exit(127);
+		}
+		close(go[0]);
+	}
+	if (env.pid || child) {
+		__u32 k = child ? (__u32)child : (__u32)env.pid;
+		__u8 one = 1;
+
+		bpf_map__update_elem(skel->maps.traced_pids, &k, sizeof(k), &one, sizeof(one), 0);
+	}
+
+	/* syscall roots and tracepoints */
+	{
+		struct bpf_program *p;
+
+		bpf_object__for_each_program(p, skel->obj) {
+			const char *sec = bpf_program__section_name(p);
+
+			if (!bpf_program__autoload(p) || strncmp(sec, "tracepoint/", 11) != 0)
+				continue;
+			if (!attach_link(bpf_program__attach(p), links, &nlinks, 1024)) {
+				const char *nm = bpf_program__name(p);
+
+				if (!strncmp(nm, "tp_enter_", 9) || !strncmp(nm, "tp_exit_", 8)) {
+					fprintf(stderr, "diotrace: cannot attach %s: %s\n", sec,
+						strerror(errno));
+					goto out;
+				}
+				fprintf(stderr, "diotrace: warning: %s not attached: %s\n", sec,
+					strerror(errno));
+			}
+		}
+	}
+	for (unsigned i = 0; i < DT_STEP__N; i++) {
+		struct dt_stepinfo *si = &c.steps[i];
+		struct progset p = step_progs(skel, i);
+		bool ok = false;
+
+		if (si->method == M_FENTRY) {
+			ok = attach_link(bpf_program__attach_trace(p.fe), links, &nlinks, 1024);
+			if (ok && p.fx && !attach_link(bpf_program__attach_trace(p.fx), links,
+						       &nlinks, 1024))
+				ok = false;
+			if (!ok) {
+				whyadd(si, "fentry %s attach failed: %s", si->sym, errno);
+				if (p.kp && bpf_program__fd(p.kp) >= 0) {
+					si->method = M_KPROBE;
+				} else {
+					si->method = M_NONE;
+				}
+			}
+		}
+		if (si->method == M_KPROBE) {
+			ok = attach_link(bpf_program__attach_kprobe(p.kp, false, si->sym), links,
+					 &nlinks, 1024);
+			if (ok && p.kr)
+				ok = attach_link(bpf_program__attach_kprobe(p.kr, true, si->sym),
+						 links, &nlinks, 1024);
+			if (!ok) {
+				whyadd(si, "kprobe %s attach failed: %s", si->sym, errno);
+				si->method = M_NONE;
+			}
+		}
+		if (si->method == M_TP)
+			ok = true;	/* attached with the tracepoints above */
+		for (int j = 0; j < si->nclones && si->method != M_NONE; j++) {
+			if (!attach_link(bpf_program__attach_kprobe(p.kp, false, si->clones[j]),
+					 links, &nlinks, 1024) ||
+			    (p.kr && !attach_link(bpf_program__attach_kprobe(p.kr, true,
+									      si->clones[j]),
+						  links, &nlinks, 1024)))
+				whyadd(si, "clone %s: kprobe attach failed: %s", si->clones[j], errno);
+		}
+		nattached += ok;
+	}
+	attach_ms = (now_ns() - t0) / 1e6;
+	if (env.verbose) {
+		fprintf(stderr, "diotrace: resolved in %.1f ms, loaded in %.1f ms\n",
+			(t_res - t0) / 1e6, (t_load - t0) / 1e6);
+		dt_print_resolution(stderr, &c);
+		fprintf(stderr, "diotrace: %d steps attached (%d links) in %.1f ms\n", nattached,
+			nlinks, attach_ms);
+	}
+	if (c.degraded[0])
+		fprintf(stderr, "diotrace: %s\n", c.degraded);
+
+	if (env.out && env.mode == MODE_TRACE && !(s.out = fopen(env.out, "w"))) {
+		fprintf(stderr, "diotrace: cannot write %s: %s\n", env.out, strerror(errno));
+		goto out;
+	}
+	if (env.mode == MODE_RECORD) {
+		s.rec = fopen(env.out, "wb");
+		if (!s.rec || record_write_header(s.rec, &c)) {
+			fprintf(stderr, "diotrace: cannot write %s: %s\n", env.out, strerror(errno));
+			goto out;
+		}
+	}
+	s.ro.max_depth = env.depth;
+	s.ro.no_collapse = env.no_collapse;
+	s.ro.show_folded = env.all;
+	if (env.summary)
+		s.sum = summary_new();
+	l.b = dt_builder_new(&c, on_tree, on_refault, &s);
+	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), handle_event, &l, NULL);
+	if (!rb || !l.b) {
+		fprintf(stderr, "diotrace: cannot set up the ring buffer\n");
+		goto out;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	/* scripts wait for this line before starting their workload */
+	if (!env.cmd)
+		fprintf(stderr, "diotrace: tracing, Ctrl-C to stop\n");
+	if (env.duration > 0)
+		deadline = now_ns() + (uint64_t)(env.duration * 1e9);
+	if (child && write(go[1], "g", 1) != 1) {
+		perror("diotrace: start command");
+		goto out;
+	}
+	if (go[1] >= 0)
+		close(go[1]);
+
+	while (!exiting) {
+		int e = ring_buffer__poll(rb, 100);
+
+		if (e < 0 && e != -EINTR) {
+			fprintf(stderr, "diotrace: ring buffer: %s\n", strerror(-e));
+			break;
+		}
+		if (child && waitpid(child, &status, WNOHANG) == child) {
+			/* the command is done: collect what is still queued */
+			while (ring_buffer__consume(rb) > 0)
+				;
+			child = 0;
+			break;
+		}
+		if (deadline && now_ns() > deadline)
+			break;
+	}
+	ring_buffer__consume(rb);
+	{
+		__u32 k = 0;
+		int ncpu = libbpf_num_possible_cpus();
+		__u64 *v = calloc(ncpu > 0 ? ncpu : 1, sizeof(*v));
+
+		if (v && !bpf_map__lookup_elem(skel->maps.lost_total, &k, sizeof(k), v,
+					       sizeof(*v) * ncpu, 0))
+			for (int i = 0; i < ncpu; i++)
+				c.lost_total += v[i];
+		free(v);
+	}
+	if (s.rec) {
+		record_write_lost(s.rec, c.lost_total);
+		fclose(s.rec);
+		s.rec = NULL;
+		fprintf(stderr, "diotrace: recorded to %s\n", env.out);
+	}
+	dt_builder_flush(l.b);
+	print_end(&s, attach_ms);
+	rc = 0;
+	if (env.cmd && WIFEXITED(status))
+		rc = WEXITSTATUS(status);
+out:
+	t0 = now_ns();
+	if (child > 0) {
+		kill(child, SIGTERM);
+		waitpid(child, NULL, 0);
+	}
+	ring_buffer__free(rb);
+	dt_builder_free(l.b);
+	summary_free(s.sum);
+	if (s.out && s.out != stdout)
+		fclose(s.out);
+	s.out = NULL;
+	fflush(stdout);
+	/* Each fentry/kprobe detach waits for an RCU-tasks grace period: about
+	 * 8 s for 100 probes under TCG.  All output is written by now, so by
+	 * default a child that shares the links does the detaching and the
+	 * caller gets its prompt back; the probes stop reporting at once
+	 * (nothing reads the ring buffer) and are gone a few seconds later. */
+	if (!env.sync_detach && nlinks) {
+		pid_t d = fork();
+
+		if (d > 0)
+			_exit(rc);
+		if (d == 0) {
+			int nul = open("/dev/null", O_RDWR);
+
+			setsid();
+			if (nul >= 0) {
+				dup2(nul, 0);
+				dup2(nul, 1);
+				dup2(nul, 2);
+				close(nul);
+			}
+		}
+	}
+	/* detach explicitly, newest first, before the object goes away */
+	while (nlinks > 0)
+		bpf_link__destroy(links[--nlinks]);
+	diotrace_bpf__destroy(skel);
+	if (env.verbose)
+		fprintf(stderr, "diotrace: detached in %.1f ms\n", (now_ns() - t0) / 1e6);
+	resolver_free(r);
+	free(c.syms);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct argp argp = { opts, parse_opt, "[-- CMD ARGS] | FILE", doc, 0, 0, 0 };
+	int first = 1;
+
+	if (argc > 1 && !strcmp(argv[1], "record")) {
+		env.mode = MODE_RECORD;
+		first = 2;
+	} else if (argc > 1 && !strcmp(argv[1], "report")) {
+		env.mode = MODE_REPORT;
+		first = 2;
+	}
+	argv[first - 1] = argv[0];
+	if (argp_parse(&argp, argc - first + 1, argv + first - 1, ARGP_IN_ORDER, NULL, NULL))
+		return 2;
+	if (env.mode == MODE_REPORT)
+		return do_report();
+	return do_trace();
+}

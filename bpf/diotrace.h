@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Event layout shared by diotrace.bpf.c and user space.  The record file
+ * stores these structs verbatim, so any change to them bumps
+ * DT_RECORD_VERSION (appending a step to steps.def does not). */
+#ifndef DIOTRACE_H
+#define DIOTRACE_H
+
+#define DT_RECORD_VERSION 3
+#define DT_COMM_LEN 16
+#define DT_PATH_DEPTH 10
+#define DT_NAME_LEN 32
+#define DT_NARGS 6
+#define DT_MAPPERS 4
+
+enum dt_cat {
+	CAT_VFS, CAT_ASYNC, CAT_ITER, CAT_DIRECT, CAT_DIO, CAT_CACHE, CAT_FLUSH,
+	CAT_INVAL, CAT_UNMAP, CAT_PIN, CAT_BIO, CAT_COMPLETE, CAT_FALLBACK,
+	CAT_BUFFERED, CAT_FAULT, CAT_TP, CAT__N
+};
+
+/* step flags */
+#define SF_DOC     0x1	/* documented step that is usually inlined: listed, never probed */
+#define SF_ROOT    0x2	/* may start a tree in a thread with no syscall root (io-wq) */
+#define SF_FOLD    0x4	/* folded into its parent when rendering */
+#define SF_AOP     0x8	/* an a_ops->direct_IO implementation */
+#define SF_ANYTASK 0x10	/* fires for any task (refault detection) */
+
+enum dt_step {
+#define STEP(id, cat, fl, cands, tp) DT_##id,
+#include "steps.def"
+#undef STEP
+	DT_STEP__N
+};
+
+/* Instant events from tracepoints; they hang under the current node. */
+enum dt_tp {
+	DT_TP_FILEMAP_DELETE = 1,
+	DT_TP_FILEMAP_ADD,
+	DT_TP_BIO_QUEUE,
+	DT_TP_IOMAP_INVAL_FAIL,
+	DT_TP_FAULT,
+};
+
+enum dt_ev_type {
+	EV_ROOT_ENTER = 1,	/* syscall entry (tracepoint) */
+	EV_ROOT_EXIT,
+	EV_ENTER,		/* step entry: fentry or kprobe */
+	EV_EXIT,		/* step exit: fexit or kretprobe */
+	EV_TP,			/* tracepoint instant */
+	EV_REFAULT,		/* fault on a page a traced write dropped */
+};
+
+/* How a step's probe was attached, stored in the event for the record. */
+enum dt_method { M_NONE, M_FENTRY, M_KPROBE, M_TP };
+
+/* Stable iov_iter types: the kernel's enum iter_type was renumbered
+ * between 6.1 and 6.12, so BPF maps it through bpf_core_enum_value(). */
+enum dt_iter {
+	DT_ITER_UNKNOWN, DT_ITER_UBUF, DT_ITER_IOVEC, DT_ITER_KVEC,
+	DT_ITER_BVEC, DT_ITER_XARRAY, DT_ITER_DISCARD, DT_ITER_PIPE,
+	DT_ITER_FOLIOQ,
+};
+
+enum dt_sys {
+	SYS_NONE, SYS_WRITE, SYS_PWRITE64, SYS_WRITEV, SYS_PWRITEV,
+	SYS_READ, SYS_PREAD64, SYS_READV, SYS_PREADV, SYS_IO_SUBMIT,
+	SYS_IO_URING_ENTER, SYS_ASYNC_WORKER,
+};
+
+struct dt_iodesc {		/* decoded kiocb + iov_iter */
+	__u64 pos;
+	__u64 count;
+	__u64 uaddr;		/* first segment's user address, 0 if not user-backed */
+	__u64 nr_segs;
+	__u32 ki_flags;
+	__u8 iter_type;		/* enum dt_iter */
+	__u8 data_source;	/* 1: iterator is a source (a write) */
+	__u8 has_iocb;
+	__u8 has_iter;
+};
+
+struct dt_objdesc {		/* decoded mapping/inode/bio/file */
+	__u64 ino;
+	__u64 isize;
+	__u64 nrpages;
+	__u64 sector;
+	__u64 fn1;		/* file->f_op->write_iter / read_iter */
+	__u64 fn2;		/* mapping->a_ops->direct_IO */
+	__u32 dev;
+	__u32 bi_size;
+	__u32 bi_opf;
+	__u32 bi_flags;
+	__u32 f_flags;
+	__u16 bi_vcnt;
+	__u8 has_mapping;
+	__u8 has_bio;
+	__u8 has_file;
+	__u8 mapped;		/* the file has VMAs (mapping_mapped()) */
+	__u8 pad[2];
+};
+
+struct dt_event {
+	__u8 type;		/* enum dt_ev_type */
+	__u8 step;		/* enum dt_step, or enum dt_tp for EV_TP */
+	__u8 method;		/* enum dt_method */
+	__u8 depth;
+	__u32 pid;		/* tgid */
+	__u32 tid;
+	__u32 lost;		/* EV_ROOT_EXIT: events this tree lost */
+	__u64 ts;
+	__u64 ip;		/* probed address (tells clones apart) */
+	__u64 args[DT_NARGS];
+	__s64 ret;
+	struct dt_iodesc io;
+	struct dt_objdesc obj;
+};
+
+struct dt_root {		/* EV_ROOT_ENTER payload follows the common header */
+	struct dt_event ev;
+	__u32 sys;		/* enum dt_sys */
+	__s32 fd;
+	__u64 count;
+	__s64 offset;		/* -1: file position */
+	__u64 buf;
+	char comm[DT_COMM_LEN];
+	__u8 path_n;
+	__u8 pad[7];
+	char path[DT_PATH_DEPTH][DT_NAME_LEN];	/* leaf first */
+	/* processes that mmap(MAP_SHARED)ed this file while diotrace ran */
+	__u32 mapper_pid[DT_MAPPERS];
+	char mapper_comm[DT_MAPPERS][DT_COMM_LEN];
+};
+
+struct dt_mappers {
+	__u32 pid[DT_MAPPERS];
+	char comm[DT_MAPPERS][DT_COMM_LEN];
+};
+
+/* Filter and configuration in .rodata / maps, set before load. */
+struct dt_stepcfg {
+	__s8 iocb_arg;		/* argument index holding struct kiocb *, -1 none */
+	__s8 iter_arg;
+	__s8 file_arg;
+	__s8 mapping_arg;
+	__s8 bio_arg;
+	__s8 inode_arg;
+	__u8 method;
+	__u8 flags;
+};
+
+#define DT_F_PID   0x1	/* only tgids in the traced map */
+#define DT_F_COMM  0x2
+#define DT_F_READ  0x4
+#define DT_F_WRITE 0x8
+#define DT_F_ALL   0x10	/* no pid/comm filter: trace everything but ourselves */
+
+#endif

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Record format: "DIOTRACE" magic, u32 version, u32 sizeof(struct dt_ctx)
+ * as a layout check, then records { u32 type; u32 len; payload }. */
+#include <stdlib.h>
+#include <string.h>
+#include "record.h"
+
+static const char magic[8] = "DIOTRACE";
+
+static int put(FILE *f, uint32_t type, const void *p, uint32_t len)
+{
+	uint32_t h[2] = { type, len };
+
+	if (fwrite(h, sizeof(h), 1, f) != 1 || (len && fwrite(p, len, 1, f) != 1))
+		return -1;
+	return 0;
+}
+
+/* Everything in dt_ctx except the steps, which go one record each so that
+ * appending a step to steps.def keeps older recordings readable. */
+struct rec_meta {
+	char release[72];
+	uint32_t page_size;
+	int32_t nfoll, nbioflags;
+	uint8_t foll_from_btf, has_fentry, has_kprobe, pad;
+	struct dt_flagname foll[DT_MAX_FLAGS];
+	struct dt_flagname bioflags[DT_MAX_FLAGS];
+	char degraded[512];
+};
+
+struct rec_step {
+	uint32_t id;
+	uint32_t pad;
+	struct dt_stepinfo si;
+};
+
+int record_write_header(FILE *f, const struct dt_ctx *c)
+{
+	uint32_t v[2] = { DT_RECORD_VERSION, sizeof(struct rec_step) };
+	struct rec_meta m;
+
+	memset(&m, 0, sizeof(m));
+	memcpy(m.release, c->release, sizeof(m.release));
+	m.page_size = c->page_size;
+	m.nfoll = c->nfoll;
+	m.nbioflags = c->nbioflags;
+	m.foll_from_btf = c->foll_from_btf;
+	m.has_fentry = c->has_fentry;
+	m.has_kprobe = c->has_kprobe;
+	memcpy(m.foll, c->foll, sizeof(m.foll));
+	memcpy(m.bioflags, c->bioflags, sizeof(m.bioflags));
+	memcpy(m.degraded, c->degraded, sizeof(m.degraded));
+	if (fwrite(magic, sizeof(magic), 1, f) != 1 || fwrite(v, sizeof(v), 1, f) != 1)
+		return -1;
+	if (put(f, REC_META, &m, sizeof(m)))
+		return -1;
+	for (uint32_t i = 0; i < DT_STEP__N; i++) {
+		struct rec_step rs;
+
+		memset(&rs, 0, sizeof(rs));
+		rs.id = i;
+		rs.si = c->steps[i];
+		rs.si.fired = 0;	/* live counter */
+		if (put(f, REC_STEP, &rs, sizeof(rs)))
+			return -1;
+	}
+	for (size_t i = 0; i < c->nsyms; i++)
+		if (record_write_sym(f, c->syms[i].addr, c->syms[i].name))
+			return -1;
+	return 0;
+}
+
+int record_write_sym(FILE *f, uint64_t addr, const char *name)
+{
+	struct dt_sym s = { .addr = addr };
+
+	snprintf(s.name, sizeof(s.name), "%s", name);
+	return put(f, REC_SYM, &s, sizeof(s));
+}
+
+int record_write_event(FILE *f, const void *data, uint32_t len)
+{
+	return put(f, REC_EVENT, data, len);
+}
+
+int record_write_lost(FILE *f, uint64_t lost)
+{
+	return put(f, REC_LOST, &lost, sizeof(lost));
+}
+
+int record_read(FILE *f, struct dt_ctx *c, record_event_cb cb, void *arg, char *err, size_t errlen)
+{
+	char m[8];
+	uint32_t v[2], h[2];
+	char *buf = NULL;
+	size_t cap = 0;
+	int rc = 0;
+
+	if (fread(m, sizeof(m), 1, f) != 1 || memcmp(m, magic, sizeof(m)) != 0) {
+		snprintf(err, errlen, "not a diotrace recording");
+		return -1;
+	}
+	if (fread(v, sizeof(v), 1, f) != 1 || v[0] != DT_RECORD_VERSION ||
+	    v[1] != sizeof(struct rec_step)) {
+		snprintf(err, errlen, "recording version %u is not %u (re-record with this diotrace)",
+			 v[0], DT_RECORD_VERSION);
+		return -1;
+	}
+	while (fread(h, sizeof(h), 1, f) == 1) {
+		if (h[1] > (1u << 20)) {
+			snprintf(err, errlen, "corrupt record (length %u)", h[1]);
+			rc = -1;
+			break;
+		}
+		if (h[1] > cap) {
+			char *nb = realloc(buf, h[1]);
+
+			if (!nb) {
+				rc = -1;
+				break;
+			}
+			buf = nb;
+			cap = h[1];
+		}
+		if (h[1] && fread(buf, h[1], 1, f) != 1) {
+			snprintf(err, errlen, "truncated recording");
+			rc = -1;
+			break;
+		}
+		switch (h[0]) {
+		case REC_META:
+			if (h[1] == sizeof(struct rec_meta)) {
+				const struct rec_meta *m = (const struct rec_meta *)buf;
+
+				memcpy(c->release, m->release, sizeof(c->release));
+				c->release[sizeof(c->release) - 1] = 0;
+				c->page_size = m->page_size;
+				c->nfoll = m->nfoll < DT_MAX_FLAGS ? m->nfoll : DT_MAX_FLAGS;
+				c->nbioflags = m->nbioflags < DT_MAX_FLAGS ? m->nbioflags : DT_MAX_FLAGS;
+				c->foll_from_btf = m->foll_from_btf;
+				c->has_fentry = m->has_fentry;
+				c->has_kprobe = m->has_kprobe;
+				memcpy(c->foll, m->foll, sizeof(c->foll));
+				memcpy(c->bioflags, m->bioflags, sizeof(c->bioflags));
+				memcpy(c->degraded, m->degraded, sizeof(c->degraded));
+				c->degraded[sizeof(c->degraded) - 1] = 0;
+			}
+			break;
+		case REC_STEP:
+			/* steps newer than this binary are skipped */
+			if (h[1] == sizeof(struct rec_step)) {
+				const struct rec_step *rs = (const struct rec_step *)buf;
+
+				if (rs->id < DT_STEP__N)
+					c->steps[rs->id] = rs->si;
+			}
+			break;
+		case REC_SYM:
+			if (h[1] == sizeof(struct dt_sym)) {
+				struct dt_sym *s = (struct dt_sym *)buf;
+
+				s->name[DT_SYM_LEN - 1] = 0;
+				dt_sym_add(c, s->addr, s->name);
+			}
+			break;
+		case REC_EVENT:
+			if (cb && cb(buf, h[1], arg))
+				rc = -1;
+			break;
+		case REC_LOST:
+			if (h[1] == sizeof(uint64_t))
+				memcpy(&c->lost_total, buf, sizeof(uint64_t));
+			break;
+		default:
+			break;	/* unknown records are skipped for forward compatibility */
+		}
+		if (rc)
+			break;
+	}
+	free(buf);
+	return rc;
+}

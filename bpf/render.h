@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Renderers: text tree, JSON (schema in docs/diotrace-json.md), DOT and
+ * the exit summary. */
+#ifndef RENDER_H
+#define RENDER_H
+
+#include <stdio.h>
+#include "tree.h"
+
+struct render_opts {
+	int max_depth;		/* 0: unlimited */
+	bool no_collapse;	/* print every repeated sibling */
+	bool show_folded;
+};
+
+void render_text(FILE *f, struct dt_ctx *c, struct dt_tree *t, const struct render_opts *o);
+void render_text_refault(FILE *f, struct dt_ctx *c, const struct dt_refault *r);
+void render_json(FILE *f, struct dt_ctx *c, struct dt_tree *t, const struct render_opts *o);
+void render_json_refault(FILE *f, struct dt_ctx *c, const struct dt_refault *r);
+void render_dot(FILE *f, struct dt_ctx *c, struct dt_tree *t, const struct render_opts *o);
+
+/* Human-readable key arguments of one node. */
+void dt_fmt_args(struct dt_ctx *c, const struct dt_node *n, char *buf, size_t len);
+void dt_fmt_ret(const struct dt_node *n, char *buf, size_t len);
+const char *dt_note_kind(unsigned k);
+void json_str(FILE *f, const char *s);
+
+struct dt_summary;
+struct dt_summary *summary_new(void);
+void summary_add(struct dt_summary *s, struct dt_ctx *c, struct dt_tree *t);
+void summary_print(FILE *f, struct dt_summary *s, struct dt_ctx *c, bool json);
+void summary_free(struct dt_summary *s);
+
+#endif

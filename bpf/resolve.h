@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Symbol resolution: which step is attached where, and why. */
+#ifndef RESOLVE_H
+#define RESOLVE_H
+
+#include <stdio.h>
+#include "dtctx.h"
+
+struct resolver;
+
+/* Reads kallsyms, available_filter_functions, vmlinux and module BTF, and
+ * probes once whether fentry works at all.  NULL with a message in err. */
+struct resolver *resolver_new(const char *btf_path, char *err, size_t errlen);
+void resolver_free(struct resolver *r);
+
+/* Fills c->steps (method, symbol, clones, reasons) and cfg (argument roles). */
+void resolver_resolve(struct resolver *r, struct dt_ctx *c, struct dt_stepcfg *cfg);
+
+/* Which tracepoints exist ("cat/name"). */
+bool resolver_tp_exists(struct resolver *r, const char *catname);
+
+/* kallsyms address -> "name" or "name [module]". */
+const char *resolver_addr2name(uint64_t addr, void *resolver);
+
+void dt_print_resolution(FILE *f, const struct dt_ctx *c);
+
+#endif

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Turns the flat event stream into one call tree per syscall. */
+#ifndef TREE_H
+#define TREE_H
+
+#include <stdio.h>
+#include "dtctx.h"
+
+enum dt_node_kind { NODE_CALL, NODE_TP };
+
+struct dt_node {
+	struct dt_event ev;		/* the entry event (or the tracepoint) */
+	int64_t ret;
+	uint64_t ts_exit;
+	bool exited;
+	uint8_t kind;
+	int depth;			/* 1 = directly under the syscall */
+	struct dt_node *parent, *first, *last, *next;
+};
+
+enum dt_note_kind {
+	NOTE_FALLBACK, NOTE_UNMAP, NOTE_FLUSH, NOTE_INVAL_FAIL, NOTE_STALE,
+	NOTE_EINVAL, NOTE_MISSING, NOTE_LOST, NOTE_DIRECT, NOTE_INFO,
+};
+
+struct dt_note {
+	uint8_t kind;
+	char text[256];
+};
+
+#define DT_MAX_NOTES 16
+
+struct dt_tree {
+	uint64_t seq;
+	struct dt_root root;
+	bool exited;
+	int64_t ret;
+	uint64_t ts_exit;
+	uint32_t lost;
+	struct dt_node top;		/* pseudo node; children are depth 1 */
+	struct dt_node *cur;
+	char path[DT_PATH_DEPTH * DT_NAME_LEN + 16];
+	struct dt_note notes[DT_MAX_NOTES];
+	int nnotes;
+	/* derived by dt_analyze() */
+	bool o_direct, is_write, did_dio, fell_back;
+	uint64_t pages_pinned, pages_dropped, pages_flushed_bytes;
+	char fallback_reason[160];
+	char dio_engine[DT_SYM_LEN];
+	char write_iter[DT_SYM_LEN + 16];
+	char direct_io_aop[DT_SYM_LEN + 16];
+};
+
+struct dt_refault {
+	struct dt_event ev;
+	char comm[DT_COMM_LEN + 1];
+};
+
+typedef void (*dt_tree_cb)(struct dt_tree *t, void *arg);
+typedef void (*dt_refault_cb)(struct dt_refault *r, void *arg);
+
+struct dt_builder;
+
+struct dt_builder *dt_builder_new(struct dt_ctx *c, dt_tree_cb on_tree,
+				  dt_refault_cb on_refault, void *arg);
+/* Feed one ring-buffer record; complete trees are handed to on_tree (which
+ * must not keep the pointer) and freed afterwards. */
+int dt_builder_feed(struct dt_builder *b, const void *data, size_t len);
+/* Emit trees still open (e.g. at exit), marked incomplete. */
+void dt_builder_flush(struct dt_builder *b);
+void dt_builder_free(struct dt_builder *b);
+
+/* Annotations, fallbacks and steps that never fired. */
+void dt_analyze(struct dt_ctx *c, struct dt_tree *t);
+
+/* helpers for renderers */
+const char *dt_node_name(struct dt_ctx *c, const struct dt_node *n);
+bool dt_node_hidden(const struct dt_ctx *c, const struct dt_node *n);
+uint64_t dt_node_dur(const struct dt_node *n);
+const char *dt_errname(int64_t ret);
+
+#endif

@@ -1,0 +1,481 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * diotrace's tree builder, analysis and renderers, fed from synthetic event
+ * streams and from recordings made in the lab VM  (the .dtr files in tests/unit/data,
+ * made with `diotrace record`).
+ */
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "record.h"
+#include "render.h"
+#include "tree.h"
+
+#ifndef DT_DATA
+#define DT_DATA "tests/unit/data"
+#endif
+
+#define MAX_TREES 64
+
+struct collect {
+	struct dt_ctx *c;
+	char *json[MAX_TREES];
+	char *text[MAX_TREES];
+	char path[MAX_TREES][DT_PATH_DEPTH * DT_NAME_LEN + 16];
+	int n;
+	int refaults;
+	uint64_t refault_index;
+};
+
+static char *render_to_string(void (*fn)(FILE *, struct dt_ctx *, struct dt_tree *,
+					 const struct render_opts *),
+			      struct dt_ctx *c, struct dt_tree *t)
+{
+	struct render_opts o = { 0 };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	fn(f, c, t, &o);
+	fclose(f);
+	return buf;
+}
+
+static void on_tree(struct dt_tree *t, void *arg)
+{
+	struct collect *col = arg;
+
+	if (col->n >= MAX_TREES)
+		return;
+	col->json[col->n] = render_to_string(render_json, col->c, t);
+	col->text[col->n] = render_to_string(render_text, col->c, t);
+	snprintf(col->path[col->n], sizeof(col->path[0]), "%s", t->path);
+	col->n++;
+}
+
+static void on_refault(struct dt_refault *r, void *arg)
+{
+	struct collect *col = arg;
+
+	col->refaults++;
+	col->refault_index = r->ev.args[0];
+}
+
+static void collect_free(struct collect *col)
+{
+	for (int i = 0; i < col->n; i++) {
+		free(col->json[i]);
+		free(col->text[i]);
+	}
+}
+
+/* ------------------------------------------------------ synthetic streams */
+
+static struct dt_ctx ctx;
+static uint64_t clock_ns;
+
+static void ctx_setup(void)
+{
+	memset(&ctx, 0, sizeof(ctx));
+	dt_ctx_init_static(&ctx);
+	for (unsigned i = 0; i < DT_STEP__N; i++) {
+		ctx.steps[i].method = M_FENTRY;
+		snprintf(ctx.steps[i].sym, DT_SYM_LEN, "%s", ctx.steps[i].label);
+	}
+	clock_ns = 1000;
+}
+
+static void feed_root(struct dt_builder *b, uint32_t tid, uint32_t sys, uint32_t f_flags,
+		      uint64_t buf, uint64_t count, int64_t off)
+{
+	struct dt_root r = { 0 };
+
+	r.ev.type = EV_ROOT_ENTER;
+	r.ev.tid = r.ev.pid = tid;
+	r.ev.ts = clock_ns += 100;
+	r.ev.obj.has_file = 1;
+	r.ev.obj.f_flags = f_flags;
+	r.sys = sys;
+	r.fd = 3;
+	r.buf = buf;
+	r.count = count;
+	r.offset = off;
+	memcpy(r.comm, "unit", 5);
+	r.path_n = 2;
+	snprintf(r.path[0], DT_NAME_LEN, "f.bin");
+	snprintf(r.path[1], DT_NAME_LEN, "mnt");
+	assert_int_equal(dt_builder_feed(b, &r, sizeof(r)), 0);
+}
+
+static void feed(struct dt_builder *b, uint32_t tid, uint8_t type, uint8_t step, int64_t ret)
+{
+	struct dt_event e = { 0 };
+
+	e.type = type;
+	e.step = step;
+	e.tid = e.pid = tid;
+	e.ts = clock_ns += 100;
+	e.ret = ret;
+	e.method = M_FENTRY;
+	assert_int_equal(dt_builder_feed(b, &e, sizeof(e)), 0);
+}
+
+static void enter(struct dt_builder *b, uint8_t step) { feed(b, 7, EV_ENTER, step, 0); }
+static void leave(struct dt_builder *b, uint8_t step, int64_t r) { feed(b, 7, EV_EXIT, step, r); }
+
+static void test_nesting_and_durations(void **state)
+{
+	struct collect col = { .c = &ctx };
+	struct dt_builder *b;
+
+	(void)state;
+	ctx_setup();
+	b = dt_builder_new(&ctx, on_tree, on_refault, &col);
+	feed_root(b, 7, SYS_PWRITE64, O_DIRECT, 0x10000, 4096, 0);
+	enter(b, DT_VFS_WRITE);
+	enter(b, DT_GEN_WRITE_ITER);
+	enter(b, DT_GFDW);
+	leave(b, DT_GFDW, 4096);
+	leave(b, DT_GEN_WRITE_ITER, 4096);
+	leave(b, DT_VFS_WRITE, 4096);
+	feed(b, 7, EV_ROOT_EXIT, 0, 4096);
+	assert_int_equal(col.n, 1);
+	assert_string_equal(col.path[0], "/mnt/f.bin");
+	assert_non_null(strstr(col.json[0], "\"chain\":[\"vfs_write\",\"generic_file_write_iter\","
+				"\"generic_file_direct_write\"]"));
+	/* exits 100 ns apart: the innermost call took 100 ns, vfs_write 500 */
+	assert_non_null(strstr(col.json[0], "\"fn\":\"generic_file_direct_write\",\"step\":"
+				"\"generic_file_direct_write\",\"cat\":\"direct\",\"attach\":\"fentry\","
+				"\"ret\":4096,\"dur_ns\":100"));
+	assert_non_null(strstr(col.json[0], "\"fn\":\"vfs_write\",\"step\":\"vfs_write\",\"cat\":"
+				"\"vfs\",\"attach\":\"fentry\",\"ret\":4096,\"dur_ns\":500"));
+	assert_non_null(strstr(col.json[0], "\"complete\":true"));
+	collect_free(&col);
+	dt_builder_free(b);
+}
+
+static void test_lost_exit_is_closed(void **state)
+{
+	struct collect col = { .c = &ctx };
+	struct dt_builder *b;
+
+	(void)state;
+	ctx_setup();
+	b = dt_builder_new(&ctx, on_tree, on_refault, &col);
+	feed_root(b, 7, SYS_WRITE, 0, 0x10000, 4096, -1);
+	enter(b, DT_VFS_WRITE);
+	enter(b, DT_GEN_WRITE_ITER);	/* its exit is lost */
+	leave(b, DT_VFS_WRITE, 4096);
+	enter(b, DT_DWF);		/* must land under the root, not the lost frame */
+	leave(b, DT_DWF, 0);
+	feed(b, 7, EV_ROOT_EXIT, 0, 4096);
+	assert_int_equal(col.n, 1);
+	assert_non_null(strstr(col.json[0], "\"fn\":\"generic_file_write_iter\",\"step\":"
+				"\"generic_file_write_iter\",\"cat\":\"write_iter\",\"attach\":"
+				"\"fentry\",\"ret\":null"));
+	/* direct_write_fallback is a sibling of vfs_write at depth 1 */
+	assert_non_null(strstr(col.json[0], "{\"fn\":\"direct_write_fallback\","));
+	assert_non_null(strstr(col.json[0], "\"cat\":\"fallback\",\"attach\":\"fentry\",\"ret\":0,"
+				"\"dur_ns\":100,\"depth\":1"));
+	collect_free(&col);
+	dt_builder_free(b);
+}
+
+static void test_two_threads_interleaved(void **state)
+{
+	struct collect col = { .c = &ctx };
+	struct dt_builder *b;
+
+	(void)state;
+	ctx_setup();
+	b = dt_builder_new(&ctx, on_tree, on_refault, &col);
+	feed_root(b, 7, SYS_WRITE, 0, 0x10000, 10, -1);
+	feed_root(b, 8, SYS_READ, 0, 0x20000, 20, -1);
+	feed(b, 7, EV_ENTER, DT_VFS_WRITE, 0);
+	feed(b, 8, EV_ENTER, DT_VFS_READ, 0);
+	feed(b, 8, EV_EXIT, DT_VFS_READ, 20);
+	feed(b, 8, EV_ROOT_EXIT, 0, 20);
+	feed(b, 7, EV_EXIT, DT_VFS_WRITE, 10);
+	feed(b, 7, EV_ROOT_EXIT, 0, 10);
+	assert_int_equal(col.n, 2);
+	assert_non_null(strstr(col.json[0], "\"syscall\":\"read\""));
+	assert_non_null(strstr(col.json[0], "\"chain\":[\"vfs_read\"]"));
+	assert_non_null(strstr(col.json[1], "\"syscall\":\"write\""));
+	assert_non_null(strstr(col.json[1], "\"chain\":[\"vfs_write\"]"));
+	collect_free(&col);
+	dt_builder_free(b);
+}
+
+static void test_vfat_fallback_reason(void **state)
+{
+	struct collect col = { .c = &ctx };
+	struct dt_builder *b;
+
+	(void)state;
+	ctx_setup();
+	b = dt_builder_new(&ctx, on_tree, on_refault, &col);
+	feed_root(b, 7, SYS_PWRITE64, O_WRONLY | O_DIRECT, 0x10000, 4096, 0);
+	enter(b, DT_GFDW);
+	enter(b, DT_FAT_DIRECT_IO);
+	leave(b, DT_FAT_DIRECT_IO, 0);
+	leave(b, DT_GFDW, 0);
+	enter(b, DT_GPW);
+	leave(b, DT_GPW, 4096);
+	enter(b, DT_DWF);
+	leave(b, DT_DWF, 4096);
+	feed(b, 7, EV_ROOT_EXIT, 0, 4096);
+	assert_int_equal(col.n, 1);
+	assert_non_null(strstr(col.json[0], "\"fallback\":true,\"fallback_reason\":\"fat_direct_IO "
+				"returned 0 for an extending write"));
+	assert_non_null(strstr(col.text[0], "=> O_DIRECT fell back to buffered I/O: fat_direct_IO"));
+	/* a fallback is an explanation, not a missing step */
+	assert_null(strstr(col.json[0], "\"kind\":\"missing\""));
+	collect_free(&col);
+	dt_builder_free(b);
+}
+
+static void test_einval_annotation(void **state)
+{
+	struct collect col = { .c = &ctx };
+	struct dt_builder *b;
+
+	(void)state;
+	ctx_setup();
+	b = dt_builder_new(&ctx, on_tree, on_refault, &col);
+	feed_root(b, 7, SYS_PWRITE64, O_DIRECT, 0x10001, 100, 0);
+	enter(b, DT_VFS_WRITE);
+	leave(b, DT_VFS_WRITE, -22);
+	feed(b, 7, EV_ROOT_EXIT, 0, -22);
+	assert_non_null(strstr(col.json[0], "\"kind\":\"einval\",\"text\":\"misaligned: EINVAL "
+				"(buffer aligned to 1 bytes, offset 0, count 100"));
+	assert_non_null(strstr(col.text[0], ") O_DIRECT = -EINVAL"));
+	collect_free(&col);
+	dt_builder_free(b);
+}
+
+static void test_missing_step_reported(void **state)
+{
+	struct collect col = { .c = &ctx };
+	struct dt_builder *b;
+
+	(void)state;
+	ctx_setup();
+	/* pinning is attached but never fires; bios cannot be traced at all */
+	for (unsigned i = 0; i < DT_STEP__N; i++)
+		if (ctx.steps[i].cat == CAT_BIO)
+			ctx.steps[i].method = M_NONE;
+	b = dt_builder_new(&ctx, on_tree, on_refault, &col);
+	feed_root(b, 7, SYS_PWRITE64, O_DIRECT, 0x10000, 4096, 0);
+	enter(b, DT_GEN_WRITE_ITER);
+	enter(b, DT_GFDW);
+	leave(b, DT_GFDW, 4096);
+	leave(b, DT_GEN_WRITE_ITER, 4096);
+	feed(b, 7, EV_ROOT_EXIT, 0, 4096);
+	assert_non_null(strstr(col.json[0], "expected step 'page pinning' never fired (attached: "));
+	assert_non_null(strstr(col.json[0], "expected step 'bio submission' not traceable on this "
+				"kernel"));
+	assert_non_null(strstr(col.text[0], "!! expected step 'page pinning' never fired"));
+	collect_free(&col);
+	dt_builder_free(b);
+}
+
+static void test_flag_decoding(void **state)
+{
+	struct dt_flagname t[] = { { "WRITE", 1 }, { "GET", 2 }, { "PIN", 0x80000 } };
+	char buf[64];
+
+	(void)state;
+	assert_string_equal(dt_decode_flags(t, 3, 0x80001, buf, sizeof(buf)), "WRITE|PIN");
+	assert_string_equal(dt_decode_flags(t, 3, 0x2 | 0x400, buf, sizeof(buf)), "GET|0x400");
+	assert_string_equal(dt_decode_flags(t, 3, 0, buf, sizeof(buf)), "0");
+}
+
+/* ------------------------------------------------------ recorded streams */
+
+static int rec_event(const void *data, size_t len, void *arg)
+{
+	return dt_builder_feed(arg, data, len) < 0 ? -1 : 0;
+}
+
+static int load_recording(const char *name, struct dt_ctx *c, struct collect *col)
+{
+	char path[512], err[160];
+	struct dt_builder *b;
+	FILE *f;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/%s", DT_DATA, name);
+	f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	memset(c, 0, sizeof(*c));
+	dt_ctx_init_static(c);
+	col->c = c;
+	b = dt_builder_new(c, on_tree, on_refault, col);
+	rc = record_read(f, c, rec_event, b, err, sizeof(err));
+	fclose(f);
+	dt_builder_flush(b);
+	dt_builder_free(b);
+	return rc;
+}
+
+/* out-of-range or unrendered trees read as "" so the assertions fail cleanly */
+static const char *J(const struct collect *col, int i)
+{
+	return i >= 0 && i < col->n && col->json[i] ? col->json[i] : "";
+}
+
+static const char *T(const struct collect *col, int i)
+{
+	return i >= 0 && i < col->n && col->text[i] ? col->text[i] : "";
+}
+
+static int find_tree(const struct collect *col, const char *path, const char *needle)
+{
+	for (int i = 0; i < col->n; i++)
+		if (!strcmp(col->path[i], path) && col->json[i] && strstr(col->json[i], needle))
+			return i;
+	return -1;
+}
+
+static void check_vfat_recording(const char *name, const char *pin_fn, const char *foll)
+{
+	static struct dt_ctx c;
+	struct collect col = { 0 };
+	char want[128];
+	int i, lines = 0;
+
+	assert_int_equal(load_recording(name, &c, &col), 0);
+	assert_true(col.n >= 4);
+
+	/* aligned overwrite: the seed's chain, direct, with the kernel's pinning */
+	i = find_tree(&col, "/tmp/vf/d.bin", "\"count\":65536");
+	assert_true(i >= 0);
+	assert_non_null(strstr(J(&col, i), "\"generic_file_direct_write\","));
+	assert_non_null(strstr(J(&col, i), "\"fat_direct_IO\",\"__blockdev_direct_IO\""));
+	snprintf(want, sizeof(want), "\"fn\":\"%s\"", pin_fn);
+	assert_non_null(strstr(J(&col, i), want));
+	snprintf(want, sizeof(want), "\"foll\":\"%s\"", foll);
+	assert_non_null(strstr(J(&col, i), want));
+	assert_non_null(strstr(J(&col, i), "\"dio\":true,\"dio_engine\":\"__blockdev_direct_IO\","
+				"\"fallback\":false"));
+	assert_non_null(strstr(J(&col, i), "\"iter_type\":\"UBUF\""));
+	assert_null(strstr(J(&col, i), "\"kind\":\"missing\""));
+	/* "about 20 lines for a 64 KiB dd": the text tree stays short */
+	for (const char *p = T(&col, i); *p; p++)
+		lines += *p == '\n';
+	assert_true(lines <= 30);
+	assert_non_null(strstr(T(&col, i), "mm_filemap_delete_from_page_cache [tp] ×16"));
+
+	/* extending write on vfat: buffered fallback with its reason */
+	i = find_tree(&col, "/tmp/vf/n.bin", "\"syscall\":\"pwrite64\"");
+	assert_true(i >= 0);
+	assert_non_null(strstr(J(&col, i), "\"fallback\":true,\"fallback_reason\":\"fat_direct_IO"));
+
+	/* misaligned: EINVAL */
+	i = find_tree(&col, "/tmp/vf/d.bin", "\"count\":100,");
+	assert_true(i >= 0);
+	assert_non_null(strstr(J(&col, i), "\"ret\":-22"));
+	assert_non_null(strstr(J(&col, i), "\"kind\":\"einval\""));
+
+	/* mmap lab: the 8 KiB direct write unmaps, and the mapper refaults */
+	i = find_tree(&col, "/tmp/vf/d.bin", "\"count\":8192");
+	assert_true(i >= 0);
+	assert_non_null(strstr(J(&col, i), "\"unmap_mapping_pages\""));
+	assert_non_null(strstr(J(&col, i), "processes that had the file mapped: "));
+	assert_true(col.refaults >= 1);
+	assert_true(col.refault_index <= 1);
+	collect_free(&col);
+	free(c.syms);
+}
+
+static void test_recorded_vfat_61(void **state)
+{
+	(void)state;
+	check_vfat_recording("vfat-6.1.dtr", "get_user_pages_fast", "GET");
+}
+
+static void test_recorded_vfat_612(void **state)
+{
+	(void)state;
+	check_vfat_recording("vfat-6.12.dtr", "pin_user_pages_fast", "PIN");
+}
+
+static void test_recorded_dot(void **state)
+{
+	static struct dt_ctx c;
+	struct collect col = { 0 };
+	char path[512], err[160], *buf = NULL;
+	size_t len = 0;
+	FILE *f, *out;
+
+	(void)state;
+	/* render DOT straight from the recording's first direct write */
+	snprintf(path, sizeof(path), "%s/vfat-6.12.dtr", DT_DATA);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	if (!f)
+		return;
+	memset(&c, 0, sizeof(c));
+	dt_ctx_init_static(&c);
+	col.c = &c;
+	{
+		struct dt_builder *b = dt_builder_new(&c, on_tree, on_refault, &col);
+
+		assert_int_equal(record_read(f, &c, rec_event, b, err, sizeof(err)), 0);
+		dt_builder_free(b);
+	}
+	fclose(f);
+	assert_true(col.n > 0);
+	out = open_memstream(&buf, &len);
+	{
+		/* rebuild one tree to hand it to the DOT renderer */
+		struct dt_tree t = { 0 };
+		struct dt_node n = { 0 };
+		struct render_opts o = { 0 };
+
+		t.seq = 1;
+		t.top.first = t.top.last = &n;
+		n.parent = &t.top;
+		n.depth = 1;
+		n.kind = NODE_CALL;
+		n.ev.step = DT_SUBMIT_BIO;
+		n.ev.obj.has_bio = 1;
+		n.ev.obj.bi_size = 65536;
+		n.ev.obj.bi_opf = 1;
+		n.exited = true;
+		snprintf(t.path, sizeof(t.path), "/x");
+		render_dot(out, &c, &t, &o);
+	}
+	fclose(out);
+	assert_non_null(strstr(buf, "digraph diotrace_1 {"));
+	assert_non_null(strstr(buf, "n0 -> n1 [label=\"1\"];"));
+	assert_non_null(strstr(buf, "size=65536 WRITE"));
+	free(buf);
+	collect_free(&col);
+	free(c.syms);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_nesting_and_durations),
+		cmocka_unit_test(test_lost_exit_is_closed),
+		cmocka_unit_test(test_two_threads_interleaved),
+		cmocka_unit_test(test_vfat_fallback_reason),
+		cmocka_unit_test(test_einval_annotation),
+		cmocka_unit_test(test_missing_step_reported),
+		cmocka_unit_test(test_flag_decoding),
+		cmocka_unit_test(test_recorded_vfat_61),
+		cmocka_unit_test(test_recorded_vfat_612),
+		cmocka_unit_test(test_recorded_dot),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

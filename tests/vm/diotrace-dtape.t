@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# diotrace on the dtape char driver (module BTF): one 64 KiB record written
+# in each of the driver's modes must show its own path: pinned user pages
+# (direct), get_user_pages references (legacy), or a copy (buffered).
+set -uo pipefail
+. "$DIOLAB_ROOT/tests/lib/tap.sh"
+. "$DIOLAB_ROOT/tests/lib/guest.sh"
+. "$DIOLAB_ROOT/tests/vm/diotrace-lib.sh"
+dt_require
+[ -f "$DTAPE_KO" ] || { echo "1..0 # SKIP $DTAPE_KO not built"; exit 0; }
+. "$DIOLAB_ROOT/tests/vm/dtape-lib.sh"
+
+check "dtape loads" load_dtape capacity_mb=16
+script=""
+for mode in direct buffered legacy; do
+	script+="echo $mode > $PARAMS/mode; mt -f $TAPE rewind;
+dd if=/dev/zero of=$TAPE bs=64k count=1 status=none;
+"
+done
+dt_trace sh -c "$script"
+dt_no_lost_ok dtape
+
+trees=$(jq -c "select(.type==\"syscall\" and .path==\"$TAPE\" and .syscall==\"write\" and .count==65536)" "$DT_OUT")
+is "$(jq -s length <<<"$trees")" 3 "three 64 KiB record writes traced"
+direct=$(sed -n 1p <<<"$trees")
+buffered=$(sed -n 2p <<<"$trees")
+legacy=$(sed -n 3p <<<"$trees")
+dt_chain_ok "direct mode: dtape_write pins the user pages" "$direct" vfs_write 'dtape_write(_iter)?' \
+	dtape_pin_user pin_user_pages_fast
+is "$(dt_field "$direct" '[.ret, .dio] | @tsv')" "$(printf '65536\ttrue')" "direct mode moved 64 KiB zero-copy"
+dt_chain_lacks "buffered mode takes no page references" "$buffered" pin_user_pages_fast
+dt_chain_ok "buffered mode copies" "$buffered" vfs_write 'dtape_write(_iter)?' dtape_bounce_copy_user
+dt_chain_ok "legacy mode references pages with get_user_pages" "$legacy" 'dtape_write(_iter)?' \
+	'dtape_pin_user|dtape_legacy_get_pages' get_user_pages
+is "$(dt_field "$legacy" '[.. | objects | select(.fn? == "get_user_pages") | .args.foll][0]')" GET \
+	"legacy mode: FOLL_GET references, as in LDD3"
+dt_chain_lacks "legacy mode never pins" "$legacy" pin_user_pages_fast
+rmmod dtape 2>/dev/null
+done_testing

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Cross-check against ftrace (ext4): for the same O_DIRECT pwrite,
+# the functions diotrace reports, in its order, must be a subsequence of
+# what `trace-cmd record -p function_graph` shows.  This catches a tree
+# that invents calls, misorders them or nests them wrongly.
+set -uo pipefail
+. "$DIOLAB_ROOT/tests/lib/tap.sh"
+. "$DIOLAB_ROOT/tests/lib/guest.sh"
+. "$DIOLAB_ROOT/tests/vm/diotrace-lib.sh"
+dt_require
+command -v trace-cmd >/dev/null || { echo "1..0 # SKIP trace-cmd not installed"; exit 0; }
+
+dt_ftrace_check ext4
+done_testing

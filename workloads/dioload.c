@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dioload: the small, exact I/O patterns diotrace's tests need.
+ *
+ *   dioload write FILE OFF LEN [direct] [misalign N]   pwrite of 'Z' bytes
+ *   dioload read  FILE OFF LEN [direct]                pread
+ *   dioload mmap  FILE                                  mapper + O_DIRECT writer
+ *   dioload uring FILE OFF LEN                          io_uring O_DIRECT write
+ *   dioload aio   FILE OFF LEN                          libaio O_DIRECT write
+ *   dioload loop  FILE N [LEN]                          N O_DIRECT writes, prints ns/write
+ *
+ * Prints "ret=N" or "errno=NAME" and exits 0 when the syscall returned what
+ * the pattern expects to be possible (tests judge the rest from diotrace).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libaio.h>
+#include <liburing.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define ALIGN 4096UL
+
+static void *abuf(size_t len, size_t misalign)
+{
+	void *p = NULL;
+
+	if (posix_memalign(&p, ALIGN, len + ALIGN)) {
+		perror("posix_memalign");
+		exit(2);
+	}
+	memset(p, 'Z', len + ALIGN);
+	return (char *)p + misalign;
+}
+
+static int report(ssize_t r)
+{
+	if (r < 0) {
+		int e = errno;
+
+		printf("errno=%s\n", e == EINVAL ? "EINVAL" : strerror(e));
+		return 1;
+	}
+	printf("ret=%zd\n", r);
+	return 0;
+}
+
+static int do_rw(int argc, char **argv, int wr)
+{
+	off_t off = strtoll(argv[3], NULL, 0);
+	size_t len = strtoull(argv[4], NULL, 0), mis = 0;
+	int flags = wr ? O_WRONLY | O_CREAT : O_RDONLY, fd;
+	char *buf;
+	ssize_t r;
+
+	for (int i = 5; i < argc; i++) {
+		if (!strcmp(argv[i], "direct"))
+			flags |= O_DIRECT;
+		else if (!strcmp(argv[i], "misalign") && i + 1 < argc)
+			mis = strtoull(argv[++i], NULL, 0);
+	}
+	fd = open(argv[2], flags, 0644);
+	if (fd < 0) {
+		perror(argv[2]);
+		return 2;
+	}
+	buf = abuf(len, mis);
+	r = wr ? pwrite(fd, buf, len, off) : pread(fd, buf, len, off);
+	close(fd);
+	return report(r);
+}
+
+/* The mmap-invalidation lab: this process maps the file and dirties page 1,
+ * a child overwrites pages 0-1 with O_DIRECT, and touching the mapping
+ * afterwards must refault the new data from disk. */
+static int do_mmap(const char *path)
+{
+	int fd = open(path, O_RDWR), st;
+	volatile char *m;
+	char c0;
+	pid_t pid;
+
+	if (fd < 0) {
+		perror(path);
+		return 2;
+	}
+	m = mmap(NULL, 2 * ALIGN, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (m == MAP_FAILED) {
+		perror("mmap");
+		return 2;
+	}
+	c0 = m[0];		/* page 0 mapped, clean */
+	m[ALIGN] = 'd';		/* page 1 mapped, dirty */
+	printf("before: page0=%c page1=%c\n", c0, m[ALIGN]);
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		int dfd = open(path, O_WRONLY | O_DIRECT);
+
+		if (dfd < 0)
+			_exit(2);
+		_exit(pwrite(dfd, abuf(2 * ALIGN, 0), 2 * ALIGN, 0) == (ssize_t)(2 * ALIGN) ? 0 : 1);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st)) {
+		fprintf(stderr, "direct writer failed\n");
+		return 1;
+	}
+	printf("after: page0=%c page1=%c\n", m[0], m[ALIGN]);
+	return m[0] == 'Z' && m[ALIGN] == 'Z' ? 0 : 1;
+}
+
+static int do_uring(const char *path, off_t off, size_t len)
+{
+	struct io_uring ring;
+	struct io_uring_cqe *cqe;
+	struct io_uring_sqe *sqe;
+	int fd = open(path, O_WRONLY | O_DIRECT), r;
+
+	if (fd < 0 || io_uring_queue_init(4, &ring, 0)) {
+		perror("io_uring");
+		return 2;
+	}
+	sqe = io_uring_get_sqe(&ring);
+	io_uring_prep_write(sqe, fd, abuf(len, 0), len, off);
+	io_uring_submit(&ring);
+	if (io_uring_wait_cqe(&ring, &cqe))
+		return 2;
+	r = cqe->res;
+	io_uring_cqe_seen(&ring, cqe);
+	io_uring_queue_exit(&ring);
+	printf("res=%d\n", r);
+	return r == (int)len ? 0 : 1;
+}
+
+static int do_aio(const char *path, off_t off, size_t len)
+{
+	io_context_t ctx = 0;
+	struct iocb cb, *cbs[1] = { &cb };
+	struct io_event ev;
+	int fd = open(path, O_WRONLY | O_DIRECT);
+
+	if (fd < 0 || io_setup(4, &ctx)) {
+		perror("aio");
+		return 2;
+	}
+	io_prep_pwrite(&cb, fd, abuf(len, 0), len, off);
+	if (io_submit(ctx, 1, cbs) != 1 || io_getevents(ctx, 1, 1, &ev, NULL) != 1)
+		return 2;
+	io_destroy(ctx);
+	printf("res=%ld\n", (long)ev.res);
+	return ev.res == len ? 0 : 1;
+}
+
+/* The benchmark loop: same buffer, same 64 KiB range, so every write takes
+ * the identical kernel path and only the tracer's cost varies. */
+static int do_loop(const char *path, long n, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_DIRECT);
+	struct timespec a, b;
+	char *buf = abuf(len, 0);
+
+	if (fd < 0) {
+		perror(path);
+		return 2;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (long i = 0; i < n; i++)
+		if (pwrite(fd, buf, len, 0) != (ssize_t)len) {
+			perror("pwrite");
+			return 1;
+		}
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	printf("ns_per_write=%.0f writes=%ld\n",
+	       ((b.tv_sec - a.tv_sec) * 1e9 + (b.tv_nsec - a.tv_nsec)) / n, n);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 4 && !strcmp(argv[1], "loop"))
+		return do_loop(argv[2], strtol(argv[3], NULL, 0),
+			       argc > 4 ? strtoull(argv[4], NULL, 0) : 65536);
+	if (argc >= 5 && !strcmp(argv[1], "write"))
+		return do_rw(argc, argv, 1);
+	if (argc >= 5 && !strcmp(argv[1], "read"))
+		return do_rw(argc, argv, 0);
+	if (argc == 3 && !strcmp(argv[1], "mmap"))
+		return do_mmap(argv[2]);
+	if (argc == 5 && !strcmp(argv[1], "uring"))
+		return do_uring(argv[2], strtoll(argv[3], NULL, 0), strtoull(argv[4], NULL, 0));
+	if (argc == 5 && !strcmp(argv[1], "aio"))
+		return do_aio(argv[2], strtoll(argv[3], NULL, 0), strtoull(argv[4], NULL, 0));
+	fprintf(stderr, "usage: dioload write|read FILE OFF LEN [direct] [misalign N]\n"
+		"       dioload mmap FILE | uring FILE OFF LEN | aio FILE OFF LEN\n");
+	return 2;
+}
