@@ -158,7 +158,6 @@ struct out_state {
 	long trees;
 	unsigned devmaj, devmin;
 	bool devfilter;
-	bool live;
 };
 
 static uint64_t now_ns(void)
@@ -260,6 +259,7 @@ static int do_report(void)
 	}
 	if (env.out && !(s.out = fopen(env.out, "w"))) {
 		fprintf(stderr, "diotrace: cannot write %s: %s\n", env.out, strerror(errno));
+		fclose(f);
 		return 1;
 	}
 	dt_ctx_init_static(&c);
@@ -399,7 +399,7 @@ static int do_trace(void)
 {
 	static struct dt_ctx c;
 	static struct dt_stepcfg cfg[DT_STEP__N];
-	struct out_state s = { .c = &c, .out = stdout, .live = true };
+	struct out_state s = { .c = &c, .out = stdout };
 	struct live l = { .s = &s };
 	struct bpf_link *links[1024];
 	int nlinks = 0, nattached = 0;

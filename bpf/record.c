@@ -103,7 +103,7 @@ int record_read(FILE *f, struct dt_ctx *c, record_event_cb cb, void *arg, char *
 	if (fread(v, sizeof(v), 1, f) != 1 || v[0] != DT_RECORD_VERSION ||
 	    v[1] != sizeof(struct rec_step)) {
 		snprintf(err, errlen, "recording version %u is not %u (re-record with this diotrace)",
-			 v[0], DT_RECORD_VERSION);
+			 (unsigned int)v[0], (unsigned int)DT_RECORD_VERSION);
 		return -1;
 	}
 	while (fread(h, sizeof(h), 1, f) == 1) {
@@ -130,19 +130,19 @@ int record_read(FILE *f, struct dt_ctx *c, record_event_cb cb, void *arg, char *
 		switch (h[0]) {
 		case REC_META:
 			if (h[1] == sizeof(struct rec_meta)) {
-				const struct rec_meta *m = (const struct rec_meta *)buf;
+				const struct rec_meta *meta = (const struct rec_meta *)buf;
 
-				memcpy(c->release, m->release, sizeof(c->release));
+				memcpy(c->release, meta->release, sizeof(c->release));
 				c->release[sizeof(c->release) - 1] = 0;
-				c->page_size = m->page_size;
-				c->nfoll = m->nfoll < DT_MAX_FLAGS ? m->nfoll : DT_MAX_FLAGS;
-				c->nbioflags = m->nbioflags < DT_MAX_FLAGS ? m->nbioflags : DT_MAX_FLAGS;
-				c->foll_from_btf = m->foll_from_btf;
-				c->has_fentry = m->has_fentry;
-				c->has_kprobe = m->has_kprobe;
-				memcpy(c->foll, m->foll, sizeof(c->foll));
-				memcpy(c->bioflags, m->bioflags, sizeof(c->bioflags));
-				memcpy(c->degraded, m->degraded, sizeof(c->degraded));
+				c->page_size = meta->page_size;
+				c->nfoll = meta->nfoll < DT_MAX_FLAGS ? meta->nfoll : DT_MAX_FLAGS;
+				c->nbioflags = meta->nbioflags < DT_MAX_FLAGS ? meta->nbioflags : DT_MAX_FLAGS;
+				c->foll_from_btf = meta->foll_from_btf;
+				c->has_fentry = meta->has_fentry;
+				c->has_kprobe = meta->has_kprobe;
+				memcpy(c->foll, meta->foll, sizeof(c->foll));
+				memcpy(c->bioflags, meta->bioflags, sizeof(c->bioflags));
+				memcpy(c->degraded, meta->degraded, sizeof(c->degraded));
 				c->degraded[sizeof(c->degraded) - 1] = 0;
 			}
 			break;

@@ -80,9 +80,9 @@ void summary_add(struct dt_summary *s, struct dt_ctx *c, struct dt_tree *t)
 
 void summary_print(FILE *f, struct dt_summary *s, struct dt_ctx *c, bool json)
 {
-	bool first = true;
-
 	if (json) {
+		bool first = true;
+
 		fprintf(f, "{\"type\":\"summary\",\"trees\":%" PRIu64 ",\"incomplete\":%" PRIu64
 			",\"lost\":%" PRIu64 ",\"functions\":[", s->trees, s->incomplete,
 			c->lost_total);

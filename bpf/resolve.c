@@ -391,11 +391,11 @@ static bool module_loaded(const char *mod)
 
 static bool many_args_ok(struct resolver *r, const char *sym)
 {
-	char e[128];
-
 	/* Trampolines for more than six arguments arrived after 6.1 on x86;
 	 * measure on the candidate itself instead of guessing by version. */
 	if (!r->many_args_probed) {
+		char e[128];
+
 		r->many_args_ok = try_fentry(r->vmlinux, sym, e, sizeof(e)) == 0;
 		r->many_args_probed = true;
 	}

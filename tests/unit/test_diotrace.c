@@ -411,7 +411,7 @@ static void test_recorded_dot(void **state)
 {
 	static struct dt_ctx c;
 	struct collect col = { 0 };
-	char path[512], err[160], *buf = NULL;
+	char path[512], *buf = NULL;
 	size_t len = 0;
 	FILE *f, *out;
 
@@ -427,6 +427,7 @@ static void test_recorded_dot(void **state)
 	col.c = &c;
 	{
 		struct dt_builder *b = dt_builder_new(&c, on_tree, on_refault, &col);
+		char err[160];
 
 		assert_int_equal(record_read(f, &c, rec_event, b, err, sizeof(err)), 0);
 		dt_builder_free(b);
