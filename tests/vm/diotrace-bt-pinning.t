@@ -7,14 +7,7 @@ set -uo pipefail
 . "$DIOLAB_ROOT/tests/lib/guest.sh"
 . "$DIOLAB_ROOT/tests/vm/diotrace-lib.sh"
 dt_require
-command -v bpftrace >/dev/null || { echo "1..0 # SKIP bpftrace not installed"; exit 0; }
-S=$DIOLAB_ROOT/bpf/bpftrace
-
-M=/tmp/dt-bt
-mkdir -p $M
-check "labfs ext4" "$LABFS" ext4 $M
-dd if=/dev/zero of=$M/f.bin bs=64k count=1 status=none
-sync
+dt_bt_setup
 
 out=$(timeout 120 bpftrace "$S/pinning.bt" -c "$DIOLOAD write $M/f.bin 0 65536 direct" 2>&1 | tr -d "\\000")
 ok $? "pinning.bt runs"

@@ -193,3 +193,15 @@ dt_mmap_check() {
 	is "$(jq -r '.comm' <<<"$rf" | sort -u | head -n1)" dioload "$fs: the faulting process is the mapper"
 	"$LABFS" --umount $M >/dev/null 2>&1
 }
+
+# The bpftrace companions' tests: skip without bpftrace, else an ext4
+# ramdisk at $M with a 64 KiB file f.bin, and $S for the scripts.
+dt_bt_setup() {
+	command -v bpftrace >/dev/null || { echo "1..0 # SKIP bpftrace not installed"; exit 0; }
+	S=$DIOLAB_ROOT/bpf/bpftrace
+	M=/tmp/dt-bt
+	mkdir -p $M
+	check "labfs ext4" "$LABFS" ext4 $M
+	dd if=/dev/zero of=$M/f.bin bs=64k count=1 status=none
+	sync
+}
