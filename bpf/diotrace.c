@@ -202,6 +202,21 @@ static void on_refault(struct dt_refault *r, void *arg)
 	fflush(s->out);
 }
 
+static void on_worker(struct dt_worker *w, void *arg)
+{
+	struct out_state *s = arg;
+
+	if (env.json)
+		render_json_worker(s->out, s->c, w);
+	else if (!env.dot && !env.summary)
+		render_text_worker(s->out, s->c, w);
+	fflush(s->out);
+}
+
+static const struct dt_callbacks callbacks = {
+	.tree = on_tree, .refault = on_refault, .worker = on_worker,
+};
+
 static void print_end(struct out_state *s, double attach_ms)
 {
 	struct dt_ctx *c = s->c;
@@ -268,7 +283,7 @@ static int do_report(void)
 	s.ro.show_folded = env.all;
 	if (env.summary)
 		s.sum = summary_new();
-	b = dt_builder_new(&c, on_tree, on_refault, &s);
+	b = dt_builder_new(&c, &callbacks, &s);
 	rc = record_read(f, &c, report_event, b, err, sizeof(err));
 	fclose(f);
 	if (rc) {
@@ -500,6 +515,15 @@ static int do_trace(void)
 		 resolver_tp_exists(r, "filemap/mm_filemap_delete_from_page_cache"));
 	set_load(skel->progs.tp_filemap_add,
 		 resolver_tp_exists(r, "filemap/mm_filemap_add_to_page_cache"));
+	{
+		/* dtape's tracepoints: only while the module is loaded */
+		bool dtape = resolver_tp_exists(r, "dtape/dtape_submit");
+		struct bpf_program *p;
+
+		bpf_object__for_each_program(p, skel->obj)
+			if (!strncmp(bpf_program__section_name(p), "raw_tp/dtape_", 13))
+				set_load(p, dtape);
+	}
 	set_load(skel->progs.tp_enter_io_uring_enter,
 		 resolver_tp_exists(r, "syscalls/sys_enter_io_uring_enter"));
 	set_load(skel->progs.tp_exit_io_uring_enter,
@@ -553,7 +577,8 @@ static int do_trace(void)
 		bpf_object__for_each_program(p, skel->obj) {
 			const char *sec = bpf_program__section_name(p);
 
-			if (!bpf_program__autoload(p) || strncmp(sec, "tracepoint/", 11) != 0)
+			if (!bpf_program__autoload(p) || (strncmp(sec, "tracepoint/", 11) != 0 &&
+							   strncmp(sec, "raw_tp/", 7) != 0))
 				continue;
 			if (!attach_link(bpf_program__attach(p), links, &nlinks, 1024)) {
 				const char *nm = bpf_program__name(p);
@@ -637,7 +662,7 @@ static int do_trace(void)
 	s.ro.show_folded = env.all;
 	if (env.summary)
 		s.sum = summary_new();
-	l.b = dt_builder_new(&c, on_tree, on_refault, &s);
+	l.b = dt_builder_new(&c, &callbacks, &s);
 	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), handle_event, &l, NULL);
 	if (!rb || !l.b) {
 		fprintf(stderr, "diotrace: cannot set up the ring buffer\n");

@@ -39,6 +39,17 @@ enum dt_tp {
 	DT_TP_BIO_QUEUE,
 	DT_TP_IOMAP_INVAL_FAIL,
 	DT_TP_FAULT,
+	/* dtape's own tracepoints (module/dtape_trace.h), raw: args[0] drive,
+	 * args[1] user address, args[2] length, the rest per event (see
+	 * diotrace.bpf.c) */
+	DT_TP_DTAPE_SUBMIT,
+	DT_TP_DTAPE_PIN,
+	DT_TP_DTAPE_TRANSFER,
+	DT_TP_DTAPE_UNPIN,
+	DT_TP_DTAPE_FALLBACK,
+	DT_TP_DTAPE_COMPLETE,
+	DT_TP_DTAPE_STALL,
+	DT_TP__N
 };
 
 enum dt_ev_type {
@@ -48,6 +59,9 @@ enum dt_ev_type {
 	EV_EXIT,		/* step exit: fexit or kretprobe */
 	EV_TP,			/* tracepoint instant */
 	EV_REFAULT,		/* fault on a page a traced write dropped */
+	EV_WORKER,		/* a dtape tracepoint in the drive's worker thread for
+				 * a traced request: pid/tid are the submitter's,
+				 * ret is the time since submission */
 };
 
 /* How a step's probe was attached, stored in the event for the record. */

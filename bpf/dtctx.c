@@ -113,6 +113,13 @@ const char *dt_tp_name(unsigned tp)
 	case DT_TP_BIO_QUEUE: return "block_bio_queue";
 	case DT_TP_IOMAP_INVAL_FAIL: return "iomap_dio_invalidate_fail";
 	case DT_TP_FAULT: return "mm_filemap_fault";
+	case DT_TP_DTAPE_SUBMIT: return "dtape_submit";
+	case DT_TP_DTAPE_PIN: return "dtape_pin";
+	case DT_TP_DTAPE_TRANSFER: return "dtape_transfer";
+	case DT_TP_DTAPE_UNPIN: return "dtape_unpin";
+	case DT_TP_DTAPE_FALLBACK: return "dtape_fallback";
+	case DT_TP_DTAPE_COMPLETE: return "dtape_complete";
+	case DT_TP_DTAPE_STALL: return "dtape_stall";
 	default: return "?";
 	}
 }

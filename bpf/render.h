@@ -17,6 +17,8 @@ void render_text(FILE *f, struct dt_ctx *c, struct dt_tree *t, const struct rend
 void render_text_refault(FILE *f, struct dt_ctx *c, const struct dt_refault *r);
 void render_json(FILE *f, struct dt_ctx *c, struct dt_tree *t, const struct render_opts *o);
 void render_json_refault(FILE *f, struct dt_ctx *c, const struct dt_refault *r);
+void render_text_worker(FILE *f, struct dt_ctx *c, const struct dt_worker *w);
+void render_json_worker(FILE *f, struct dt_ctx *c, const struct dt_worker *w);
 void render_dot(FILE *f, struct dt_ctx *c, struct dt_tree *t, const struct render_opts *o);
 
 /* Human-readable key arguments of one node. */

@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include "dtape_ev.h"
 #include "render.h"
 
 void json_str(FILE *f, const char *s)
@@ -58,6 +59,13 @@ static void json_args(FILE *f, struct dt_ctx *c, const struct dt_node *n)
 		fprintf(f, "%" PRIu64, (uint64_t)e->io.nr_segs);
 		KEY("user_addr");
 		fprintf(f, "%" PRIu64, (uint64_t)e->io.uaddr);
+	}
+	if (n->kind == NODE_TP && dt_tp_is_dtape(e->step)) {
+		if (!first)
+			fputc(',', f);
+		dtape_ev_json(f, e);
+		fputc('}', f);
+		return;
 	}
 	if (e->obj.has_mapping || n->kind == NODE_TP) {
 		KEY("ino");
@@ -212,6 +220,20 @@ void render_json(FILE *f, struct dt_ctx *c, struct dt_tree *t, const struct rend
 	}
 	fprintf(f, "],\"calls\":");
 	json_nodes(f, c, &t->top, 1, o);
+	fprintf(f, "}\n");
+}
+
+void render_json_worker(FILE *f, struct dt_ctx *c, const struct dt_worker *w)
+{
+	const char *name = dt_tp_name(w->ev.step);
+
+	(void)c;
+	fprintf(f, "{\"type\":\"dtape\",\"event\":");
+	json_str(f, name + 6);	/* past "dtape_" */
+	fprintf(f, ",\"pid\":%u,\"tid\":%u,\"comm\":", w->ev.pid, w->ev.tid);
+	json_str(f, w->comm);
+	fputc(',', f);
+	dtape_ev_json(f, &w->ev);
 	fprintf(f, "}\n");
 }
 

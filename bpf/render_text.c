@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include "dtape_ev.h"
 #include "render.h"
 
 const char *dt_note_kind(unsigned k)
@@ -72,6 +73,8 @@ void dt_fmt_args(struct dt_ctx *c, const struct dt_node *n, char *buf, size_t le
 			    (uint64_t)e->args[1]);
 			break;
 		default:
+			if (dt_tp_is_dtape(e->step))
+				dtape_ev_fmt(e, buf, len);
 			break;
 		}
 		return;
@@ -193,7 +196,11 @@ static void print_children(FILE *f, struct dt_ctx *c, const struct dt_node *pare
 		dur[0] = 0;
 		if (n->kind == NODE_CALL && n->exited)
 			fmt_dur(dt_node_dur(n), dur, sizeof(dur));
+		if (n->ev.type == EV_WORKER)
+			snprintf(dur, sizeof(dur), "+%.3f ms after submission",
+				 (double)n->ev.ret / 1e6);
 		fprintf(f, "%s%s %s%s", prefix, last ? "└─" : "├─", dt_node_name(c, n),
+			n->ev.type == EV_WORKER ? " [tp, drive worker]" :
 			n->kind == NODE_TP ? " [tp]" : "");
 		if (run > 1) {
 			uint64_t bytes = 0;
@@ -253,6 +260,12 @@ void render_text(FILE *f, struct dt_ctx *c, struct dt_tree *t, const struct rend
 		fprintf(f, "   %s %s\n", t->notes[i].kind == NOTE_MISSING ||
 			t->notes[i].kind == NOTE_LOST ? "!!" : "=>", t->notes[i].text);
 	fputc('\n', f);
+}
+
+void render_text_worker(FILE *f, struct dt_ctx *c, const struct dt_worker *w)
+{
+	(void)c;
+	dtape_ev_text_line(f, &w->ev, w->comm);
 }
 
 void render_text_refault(FILE *f, struct dt_ctx *c, const struct dt_refault *r)

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "dtape_ev.h"
 #include "tree.h"
 
 #define IOCB_DIRECT_BIT (1u << 17)	/* same in every kernel since 4.x; used only without a file */
@@ -19,28 +20,60 @@ struct open_tree {
 	struct dt_tree *t;
 };
 
+/* Recent submitters' names, for worker events that outlive their syscall. */
+#define DT_COMMS 32
+
 struct dt_builder {
 	struct dt_ctx *c;
-	dt_tree_cb on_tree;
-	dt_refault_cb on_refault;
+	struct dt_callbacks cb;
 	void *arg;
 	struct open_tree *open;
 	size_t nopen, capopen;
 	uint64_t seq;
+	struct {
+		uint32_t pid;
+		char comm[DT_COMM_LEN];
+	} comms[DT_COMMS];
+	unsigned ncomms, next_comm;	/* entries in use; the oldest, once full */
 };
 
-struct dt_builder *dt_builder_new(struct dt_ctx *c, dt_tree_cb on_tree,
-				  dt_refault_cb on_refault, void *arg)
+struct dt_builder *dt_builder_new(struct dt_ctx *c, const struct dt_callbacks *cb, void *arg)
 {
 	struct dt_builder *b = calloc(1, sizeof(*b));
 
 	if (!b)
 		return NULL;
 	b->c = c;
-	b->on_tree = on_tree;
-	b->on_refault = on_refault;
+	b->cb = *cb;
 	b->arg = arg;
 	return b;
+}
+
+static void remember_comm(struct dt_builder *b, const struct dt_root *r)
+{
+	unsigned slot;
+
+	for (unsigned i = 0; i < b->ncomms; i++)
+		if (b->comms[i].pid == r->ev.pid) {
+			memcpy(b->comms[i].comm, r->comm, DT_COMM_LEN);
+			return;
+		}
+	if (b->ncomms < DT_COMMS) {
+		slot = b->ncomms++;
+	} else {
+		slot = b->next_comm;
+		b->next_comm = (b->next_comm + 1) % DT_COMMS;
+	}
+	b->comms[slot].pid = r->ev.pid;
+	memcpy(b->comms[slot].comm, r->comm, DT_COMM_LEN);
+}
+
+static const char *comm_of(const struct dt_builder *b, uint32_t pid)
+{
+	for (unsigned i = 0; i < b->ncomms; i++)
+		if (b->comms[i].pid == pid)
+			return b->comms[i].comm;
+	return NULL;
 }
 
 static void free_nodes(struct dt_node *n)
@@ -76,8 +109,8 @@ static void finish(struct dt_builder *b, struct open_tree *o)
 
 	*o = b->open[--b->nopen];
 	dt_analyze(b->c, t);
-	if (b->on_tree)
-		b->on_tree(t, b->arg);
+	if (b->cb.tree)
+		b->cb.tree(t, b->arg);
 	tree_free(t);
 }
 
@@ -141,6 +174,7 @@ int dt_builder_feed(struct dt_builder *b, const void *data, size_t len)
 		if (!t)
 			return -1;
 		memcpy(&t->root, data, sizeof(t->root));
+		remember_comm(b, &t->root);
 		t->seq = ++b->seq;
 		t->cur = &t->top;
 		build_path(t);
@@ -197,12 +231,27 @@ int dt_builder_feed(struct dt_builder *b, const void *data, size_t len)
 		o->t->lost += e->lost;
 		finish(b, o);
 		break;
+	case EV_WORKER:
+		/* a sync caller still waits in its syscall: part of its tree */
+		if (o) {
+			add_child(o->t->cur, e, NODE_TP);
+			break;
+		}
+		if (b->cb.worker) {
+			struct dt_worker w = { .ev = *e };
+			const char *comm = comm_of(b, e->pid);
+
+			if (comm)
+				memcpy(w.comm, comm, DT_COMM_LEN);
+			b->cb.worker(&w, b->arg);
+		}
+		break;
 	case EV_REFAULT: {
 		struct dt_refault r = { .ev = *e };
 
 		memcpy(r.comm, &e->args[2], DT_COMM_LEN);
-		if (b->on_refault)
-			b->on_refault(&r, b->arg);
+		if (b->cb.refault)
+			b->cb.refault(&r, b->arg);
 		if (e->step < DT_STEP__N)
 			b->c->steps[e->step].fired++;
 		break;
@@ -306,13 +355,15 @@ struct scan {
 	struct dt_tree *t;
 	bool seen[DT_STEP__N];
 	struct dt_node *first[DT_STEP__N];
-	int tp_count[8];
+	int tp_count[DT_TP__N];
 	uint64_t bios, bio_bytes, flush_bytes;
 	uint64_t unmap_lo, unmap_n;
 	bool unmap_seen;
 	int64_t fat_ret;
 	bool fat_seen;
 	bool inval_busy;
+	/* first node of each dtape tracepoint, indexed from DT_TP_DTAPE_SUBMIT */
+	const struct dt_node *dtape[DT_TP_DTAPE_STALL - DT_TP_DTAPE_SUBMIT + 1];
 };
 
 static bool under_flush(const struct dt_node *n)
@@ -329,8 +380,11 @@ static void scan_node(struct scan *s, struct dt_node *n)
 {
 	for (; n; n = n->next) {
 		if (n->kind == NODE_TP) {
-			if (n->ev.step < 8)
+			if (n->ev.step < DT_TP__N)
 				s->tp_count[n->ev.step]++;
+			if (dt_tp_is_dtape(n->ev.step) &&
+			    !s->dtape[n->ev.step - DT_TP_DTAPE_SUBMIT])
+				s->dtape[n->ev.step - DT_TP_DTAPE_SUBMIT] = n;
 			if (n->ev.step == DT_TP_BIO_QUEUE) {
 				if (under_flush(n))
 					s->flush_bytes += n->ev.obj.bi_size;
@@ -442,6 +496,41 @@ static unsigned lowbit_align(uint64_t v)
 	while (!(v & a) && a < (1u << 30))
 		a <<= 1;
 	return a;
+}
+
+/* What dtape's own tracepoints say about this syscall's records. */
+static const struct dt_node *dtape_node(const struct scan *s, unsigned tp)
+{
+	return s->dtape[tp - DT_TP_DTAPE_SUBMIT];
+}
+
+static void dtape_notes(const struct scan *s, struct dt_tree *t)
+{
+	const struct dt_node *sub = dtape_node(s, DT_TP_DTAPE_SUBMIT);
+	const struct dt_node *done = dtape_node(s, DT_TP_DTAPE_COMPLETE);
+	const struct dt_node *stall = dtape_node(s, DT_TP_DTAPE_STALL);
+	const struct dt_node *fb = dtape_node(s, DT_TP_DTAPE_FALLBACK);
+
+	t->dtape_stalls = s->tp_count[DT_TP_DTAPE_STALL];
+	if (fb) {
+		static const char *why[] = { "the buffer is misaligned", "only part of the "
+					     "buffer could be pinned", "pinning failed",
+					     "no memory for the page array" };
+
+		note(t, NOTE_FALLBACK, "dtape fell back to its bounce buffer: %s",
+		     fb->ev.args[3] < 4 ? why[fb->ev.args[3]] : "?");
+	}
+	if (sub && !sub->ev.args[4])
+		note(t, NOTE_INFO, "dtape queued %d record(s) to the drive's worker (%" PRIu64
+		     " in flight after this one); the completion comes later, from the worker",
+		     s->tp_count[DT_TP_DTAPE_SUBMIT], (uint64_t)sub->ev.args[5]);
+	else if (sub && done && done->ev.type == EV_WORKER)
+		note(t, NOTE_INFO, "the drive's worker completed the record %.3f ms after "
+		     "submission; the caller slept until then", (double)done->ev.ret / 1e6);
+	if (stall)
+		note(t, NOTE_INFO, "the drive stalled %d time(s): data arrived slower than the "
+		     "tape streams, so it stopped and repositioned (%" PRIu64 " ms each)",
+		     t->dtape_stalls, (uint64_t)stall->ev.args[3]);
 }
 
 void dt_analyze(struct dt_ctx *c, struct dt_tree *t)
@@ -598,6 +687,7 @@ void dt_analyze(struct dt_ctx *c, struct dt_tree *t)
 		if (!s.tp_count[DT_TP_BIO_QUEUE])
 			expect(&s, "bio submission", c_bio, 1);
 	}
+	dtape_notes(&s, t);
 	if (t->lost)
 		note(t, NOTE_LOST, "%u events of this syscall were lost (ring buffer full): "
 		     "the tree is incomplete", t->lost);

@@ -44,6 +44,7 @@ struct dt_tree {
 	int nnotes;
 	/* derived by dt_analyze() */
 	bool o_direct, is_write, did_dio, fell_back;
+	int dtape_stalls;
 	uint64_t pages_pinned, pages_dropped, pages_flushed_bytes;
 	char fallback_reason[160];
 	char dio_engine[DT_SYM_LEN];
@@ -56,13 +57,26 @@ struct dt_refault {
 	char comm[DT_COMM_LEN + 1];
 };
 
+/* A dtape worker event whose submitting syscall had already returned (AIO). */
+struct dt_worker {
+	struct dt_event ev;
+	char comm[DT_COMM_LEN + 1];	/* the submitter's, if its syscalls were seen */
+};
+
 typedef void (*dt_tree_cb)(struct dt_tree *t, void *arg);
 typedef void (*dt_refault_cb)(struct dt_refault *r, void *arg);
+typedef void (*dt_worker_cb)(struct dt_worker *w, void *arg);
+
+/* What the builder hands out; any may be NULL. */
+struct dt_callbacks {
+	dt_tree_cb tree;
+	dt_refault_cb refault;
+	dt_worker_cb worker;
+};
 
 struct dt_builder;
 
-struct dt_builder *dt_builder_new(struct dt_ctx *c, dt_tree_cb on_tree,
-				  dt_refault_cb on_refault, void *arg);
+struct dt_builder *dt_builder_new(struct dt_ctx *c, const struct dt_callbacks *cb, void *arg);
 /* Feed one ring-buffer record; complete trees are handed to on_tree (which
  * must not keep the pointer) and freed afterwards. */
 int dt_builder_feed(struct dt_builder *b, const void *data, size_t len);

@@ -31,6 +31,8 @@ struct collect {
 	int n;
 	int refaults;
 	uint64_t refault_index;
+	char *worker;		/* the last standalone worker event, as JSON */
+	char *worker_text;
 };
 
 static char *render_to_string(void (*fn)(FILE *, struct dt_ctx *, struct dt_tree *,
@@ -67,8 +69,30 @@ static void on_refault(struct dt_refault *r, void *arg)
 	col->refault_index = r->ev.args[0];
 }
 
+static void on_worker(struct dt_worker *w, void *arg)
+{
+	struct collect *col = arg;
+	size_t len = 0;
+	FILE *f;
+
+	free(col->worker);
+	free(col->worker_text);
+	f = open_memstream(&col->worker, &len);
+	render_json_worker(f, col->c, w);
+	fclose(f);
+	f = open_memstream(&col->worker_text, &len);
+	render_text_worker(f, col->c, w);
+	fclose(f);
+}
+
+static const struct dt_callbacks cbs = {
+	.tree = on_tree, .refault = on_refault, .worker = on_worker,
+};
+
 static void collect_free(struct collect *col)
 {
+	free(col->worker);
+	free(col->worker_text);
 	for (int i = 0; i < col->n; i++) {
 		free(col->json[i]);
 		free(col->text[i]);
@@ -136,7 +160,7 @@ static void test_nesting_and_durations(void **state)
 
 	(void)state;
 	ctx_setup();
-	b = dt_builder_new(&ctx, on_tree, on_refault, &col);
+	b = dt_builder_new(&ctx, &cbs, &col);
 	feed_root(b, 7, SYS_PWRITE64, O_DIRECT, 0x10000, 4096, 0);
 	enter(b, DT_VFS_WRITE);
 	enter(b, DT_GEN_WRITE_ITER);
@@ -167,7 +191,7 @@ static void test_lost_exit_is_closed(void **state)
 
 	(void)state;
 	ctx_setup();
-	b = dt_builder_new(&ctx, on_tree, on_refault, &col);
+	b = dt_builder_new(&ctx, &cbs, &col);
 	feed_root(b, 7, SYS_WRITE, 0, 0x10000, 4096, -1);
 	enter(b, DT_VFS_WRITE);
 	enter(b, DT_GEN_WRITE_ITER);	/* its exit is lost */
@@ -194,7 +218,7 @@ static void test_two_threads_interleaved(void **state)
 
 	(void)state;
 	ctx_setup();
-	b = dt_builder_new(&ctx, on_tree, on_refault, &col);
+	b = dt_builder_new(&ctx, &cbs, &col);
 	feed_root(b, 7, SYS_WRITE, 0, 0x10000, 10, -1);
 	feed_root(b, 8, SYS_READ, 0, 0x20000, 20, -1);
 	feed(b, 7, EV_ENTER, DT_VFS_WRITE, 0);
@@ -219,7 +243,7 @@ static void test_vfat_fallback_reason(void **state)
 
 	(void)state;
 	ctx_setup();
-	b = dt_builder_new(&ctx, on_tree, on_refault, &col);
+	b = dt_builder_new(&ctx, &cbs, &col);
 	feed_root(b, 7, SYS_PWRITE64, O_WRONLY | O_DIRECT, 0x10000, 4096, 0);
 	enter(b, DT_GFDW);
 	enter(b, DT_FAT_DIRECT_IO);
@@ -247,7 +271,7 @@ static void test_einval_annotation(void **state)
 
 	(void)state;
 	ctx_setup();
-	b = dt_builder_new(&ctx, on_tree, on_refault, &col);
+	b = dt_builder_new(&ctx, &cbs, &col);
 	feed_root(b, 7, SYS_PWRITE64, O_DIRECT, 0x10001, 100, 0);
 	enter(b, DT_VFS_WRITE);
 	leave(b, DT_VFS_WRITE, -22);
@@ -270,7 +294,7 @@ static void test_missing_step_reported(void **state)
 	for (unsigned i = 0; i < DT_STEP__N; i++)
 		if (ctx.steps[i].cat == CAT_BIO)
 			ctx.steps[i].method = M_NONE;
-	b = dt_builder_new(&ctx, on_tree, on_refault, &col);
+	b = dt_builder_new(&ctx, &cbs, &col);
 	feed_root(b, 7, SYS_PWRITE64, O_DIRECT, 0x10000, 4096, 0);
 	enter(b, DT_GEN_WRITE_ITER);
 	enter(b, DT_GFDW);
@@ -283,6 +307,88 @@ static void test_missing_step_reported(void **state)
 	assert_non_null(strstr(col.text[0], "!! expected step 'page pinning' never fired"));
 	collect_free(&col);
 	dt_builder_free(b);
+}
+
+/* A dtape tracepoint event; args as diotrace.bpf.c lays them out. */
+static void feed_dtape(struct dt_builder *b, uint32_t tid, uint8_t type, uint8_t tp,
+		       uint64_t a3, uint64_t a4, uint64_t a5, int64_t since)
+{
+	struct dt_event e = { 0 };
+
+	e.type = type;
+	e.step = tp;
+	e.tid = e.pid = tid;
+	e.ts = clock_ns += 100;
+	e.method = M_TP;
+	e.ret = since;
+	e.args[0] = 0;
+	e.args[1] = 0x7f0000001000ULL;
+	e.args[2] = 65536;
+	e.args[3] = a3;
+	e.args[4] = a4;
+	e.args[5] = a5;
+	assert_int_equal(dt_builder_feed(b, &e, sizeof(e)), 0);
+}
+
+/* A sync write that dtape queued: the worker's completion and stall land
+ * in the caller's tree while it still sleeps in write(). */
+static void test_dtape_sync_queued(void **state)
+{
+	struct collect col = { .c = &ctx };
+	struct dt_builder *b;
+
+	(void)state;
+	ctx_setup();
+	b = dt_builder_new(&ctx, &cbs, &col);
+	feed_root(b, 7, SYS_WRITE, O_DIRECT, 0x7f0000001000ULL, 65536, -1);
+	enter(b, DT_VFS_WRITE);
+	enter(b, DT_DTAPE_WRITE);
+	feed_dtape(b, 7, EV_TP, DT_TP_DTAPE_PIN, 16, 16, 1 << 8, 0);	/* path direct, to the medium */
+	feed_dtape(b, 7, EV_TP, DT_TP_DTAPE_SUBMIT, 1, 1, 1, 0);
+	feed_dtape(b, 7, EV_WORKER, DT_TP_DTAPE_STALL, 20, 1, 0, 1500000);
+	feed_dtape(b, 7, EV_WORKER, DT_TP_DTAPE_COMPLETE, 65536, 1, 0, 2500000);
+	leave(b, DT_DTAPE_WRITE, 65536);
+	leave(b, DT_VFS_WRITE, 65536);
+	feed(b, 7, EV_ROOT_EXIT, 0, 65536);
+	assert_int_equal(col.n, 1);
+	assert_null(col.worker);
+	assert_non_null(strstr(col.json[0], "\"tp\":\"dtape_pin\""));
+	assert_non_null(strstr(col.json[0], "\"path\":\"direct\",\"dir\":\"write\""));
+	assert_non_null(strstr(col.json[0], "\"result\":65536,\"sync\":true,\"in_worker\":true,"
+			       "\"since_submit_ns\":2500000"));
+	assert_non_null(strstr(col.json[0], "completed the record 2.500 ms after submission"));
+	assert_non_null(strstr(col.json[0], "the drive stalled 1 time(s)"));
+	assert_non_null(strstr(col.text[0], "dtape_complete [tp, drive worker]"));
+	dt_builder_free(b);
+	collect_free(&col);
+}
+
+/* AIO: io_submit returns first; the completion arrives on its own. */
+static void test_dtape_aio_completion_after_return(void **state)
+{
+	struct collect col = { .c = &ctx };
+	struct dt_builder *b;
+
+	(void)state;
+	ctx_setup();
+	b = dt_builder_new(&ctx, &cbs, &col);
+	feed_root(b, 7, SYS_IO_SUBMIT, O_DIRECT, 0, 1, -1);
+	enter(b, DT_AIO_WRITE);
+	enter(b, DT_DTAPE_WRITE);
+	feed_dtape(b, 7, EV_TP, DT_TP_DTAPE_SUBMIT, 1, 0, 3, 0);
+	leave(b, DT_DTAPE_WRITE, -529);	/* -EIOCBQUEUED */
+	leave(b, DT_AIO_WRITE, 0);
+	feed(b, 7, EV_ROOT_EXIT, 0, 1);
+	assert_int_equal(col.n, 1);
+	assert_non_null(strstr(col.json[0], "queued 1 record(s) to the drive's worker (3 in flight"));
+	feed_dtape(b, 7, EV_WORKER, DT_TP_DTAPE_COMPLETE, 65536, 0, 0, 4000000);
+	assert_non_null(col.worker);
+	assert_non_null(strstr(col.worker, "{\"type\":\"dtape\",\"event\":\"complete\",\"pid\":7,"
+			       "\"tid\":7,\"comm\":\"unit\",\"drive\":0,"));
+	assert_non_null(strstr(col.worker, "\"since_submit_ns\":4000000}"));
+	assert_non_null(strstr(col.worker_text, "unit[7/7]'s record (65536 bytes) completed = 65536"));
+	dt_builder_free(b);
+	collect_free(&col);
 }
 
 static void test_flag_decoding(void **state)
@@ -317,7 +423,7 @@ static int load_recording(const char *name, struct dt_ctx *c, struct collect *co
 	memset(c, 0, sizeof(*c));
 	dt_ctx_init_static(c);
 	col->c = c;
-	b = dt_builder_new(c, on_tree, on_refault, col);
+	b = dt_builder_new(c, &cbs, col);
 	rc = record_read(f, c, rec_event, b, err, sizeof(err));
 	fclose(f);
 	dt_builder_flush(b);
@@ -426,7 +532,7 @@ static void test_recorded_dot(void **state)
 	dt_ctx_init_static(&c);
 	col.c = &c;
 	{
-		struct dt_builder *b = dt_builder_new(&c, on_tree, on_refault, &col);
+		struct dt_builder *b = dt_builder_new(&c, &cbs, &col);
 		char err[160];
 
 		assert_int_equal(record_read(f, &c, rec_event, b, err, sizeof(err)), 0);
@@ -473,6 +579,8 @@ int main(void)
 		cmocka_unit_test(test_einval_annotation),
 		cmocka_unit_test(test_missing_step_reported),
 		cmocka_unit_test(test_flag_decoding),
+		cmocka_unit_test(test_dtape_sync_queued),
+		cmocka_unit_test(test_dtape_aio_completion_after_return),
 		cmocka_unit_test(test_recorded_vfat_61),
 		cmocka_unit_test(test_recorded_vfat_612),
 		cmocka_unit_test(test_recorded_dot),

@@ -8,8 +8,7 @@ set -uo pipefail
 . "$DIOLAB_ROOT/tests/lib/guest.sh"
 . "$DIOLAB_ROOT/tests/vm/diotrace-lib.sh"
 dt_require
-[ -f "$DTAPE_KO" ] || { echo "1..0 # SKIP $DTAPE_KO not built"; exit 0; }
-. "$DIOLAB_ROOT/tests/vm/dtape-lib.sh"
+dt_require_dtape
 
 check "dtape loads" load_dtape capacity_mb=16
 script=""

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# bpf/bpftrace/dtape.bt must load on this kernel and tell the driver's
+# story: pins, the queue's submissions and completions, and stalls that
+# match the driver's own counter.
+set -uo pipefail
+. "$DIOLAB_ROOT/tests/lib/tap.sh"
+. "$DIOLAB_ROOT/tests/lib/guest.sh"
+. "$DIOLAB_ROOT/tests/vm/diotrace-lib.sh"
+dt_require
+command -v bpftrace >/dev/null || { echo "1..0 # SKIP bpftrace not installed"; exit 0; }
+dt_require_dtape
+S=$DIOLAB_ROOT/bpf/bpftrace
+
+check "dtape loads" load_dtape capacity_mb=32
+out=$(timeout 120 bpftrace "$S/dtape.bt" -c "$BIN/tapestream -m libaio -q 4 -d -r 64k -s 512k $TAPE" \
+	2>&1 | tr -d "\\000")
+ok $? "dtape.bt runs"
+is "$(grep -cE '^pin +drive 0: 65536 bytes at 0x[0-9a-f]+, 16 of 16 pages, path direct$' <<<"$out")" 8 \
+	"dtape.bt: 8 records pinned, 16 of 16 pages each, direct"
+is "$(grep -cE '^submit +drive 0: 65536 bytes, async, [1-4] in flight$' <<<"$out")" 8 \
+	"dtape.bt: 8 asynchronous submissions, at most 4 in flight"
+is "$(grep -cE '^complete +drive 0: result 65536 after [0-9]+ us \(dtape' <<<"$out")" 8 \
+	"dtape.bt: 8 completions, from the drive's worker thread"
+grep -q '@submit_to_complete_us:' <<<"$out"
+ok $? "dtape.bt: a submission-to-completion histogram at exit"
+
+echo 4096 >"$SYS/stream/buffer_kb" && echo 10 >"$SYS/stream/rate_mbps" &&
+	echo 50 >"$SYS/stream/reposition_ms"
+mt -f "$TAPE" rewind
+before=$(cat "$SYS/stream/stalls")
+out=$(timeout 120 bpftrace "$S/dtape.bt" -c "$BIN/tapestream -m sync -d -r 256k -s 1M -t 10000 $TAPE" \
+	2>&1 | tr -d "\\000")
+after=$(cat "$SYS/stream/stalls")
+n=$(grep -c '^STALL .*reposition (50 ms)' <<<"$out")
+is "$n" "$((after - before))" "dtape.bt: as many stalls as the driver counted ($n)"
+[ "$n" -ge 2 ]; ok $? "dtape.bt: synchronous writes with think time stall"
+echo 0 >"$SYS/stream/rate_mbps"
+rmmod dtape 2>/dev/null
+done_testing
