@@ -21,18 +21,21 @@ loop() { "$bin/dioload" loop $m/f "$n" | sed -n 's/^ns_per_write=\([0-9]*\).*/\1
 loop >/dev/null		# warm up: allocation, first-touch faults
 echo "mode untraced $(loop)"
 
-"$bin/diotrace" --json -c dioload -o /tmp/dt.json 2>/tmp/dt.err &
+# function_graph patches every function in the kernel: it goes first, on a
+# kernel no BPF trampoline has touched (see tests/vm/diotrace-lib.sh).
+trace-cmd record -q -p function_graph -g __x64_sys_pwrite64 -o /tmp/fg.dat \
+	-F "$bin/dioload" loop $m/f "$n" 2>/dev/null | sed -n 's/^ns_per_write=\([0-9]*\).*/mode function_graph \1/p'
+
+bpftrace "$DIOLAB_ROOT/bpf/bpftrace/dio-write-path.bt" -c "$bin/dioload loop $m/f $n" 2>/dev/null |
+	sed -n 's/^ns_per_write=\([0-9]*\).*/mode bpftrace \1/p'
+
+# --sync-detach: nothing may patch kernel text after this script ends
+"$bin/diotrace" --json --sync-detach -c dioload -o /tmp/dt.json 2>/tmp/dt.err &
 d=$!
 for _ in $(seq 300); do grep -q tracing /tmp/dt.err && break; sleep 0.1; done
 echo "mode diotrace $(loop)"
 kill -INT $d
 wait $d
 jq -r 'select(.type=="end") | "attach_ms \(.attach_ms)\nlost \(.lost)\ntrees \(.trees)"' /tmp/dt.json
-
-trace-cmd record -q -p function_graph -g __x64_sys_pwrite64 -o /tmp/fg.dat \
-	-F "$bin/dioload" loop $m/f "$n" 2>/dev/null | sed -n 's/^ns_per_write=\([0-9]*\).*/mode function_graph \1/p'
-
-bpftrace "$DIOLAB_ROOT/bpf/bpftrace/dio-write-path.bt" -c "$bin/dioload loop $m/f $n" 2>/dev/null |
-	sed -n 's/^ns_per_write=\([0-9]*\).*/mode bpftrace \1/p'
 "$DIOLAB_ROOT/vm/guest/labfs" --umount $m >/dev/null 2>&1
 exit 0
