@@ -24,7 +24,7 @@ const volatile __u32 self_tgid = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 8 << 20);
+	__uint(max_entries, 32 << 20);	/* a 64 KiB O_DIRECT write is ~50 events, ~12 KiB */
 } events SEC(".maps");
 
 struct {
@@ -72,18 +72,13 @@ struct {
 	__type(value, __u32);
 } dropped SEC(".maps");
 
-struct file_key {
-	__u64 ino;
-	__u32 dev;
-	__u32 pad;
-};
-
 /* Who mmap(MAP_SHARED)s which file: "N mapped pages were unmapped" is only
- * useful with the names of the processes that will refault. */
+ * useful with the names of the processes that will refault.  User space
+ * seeds it from /proc with the mappings made before diotrace started. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 4096);
-	__type(key, struct file_key);
+	__type(key, struct dt_file_key);
 	__type(value, struct dt_mappers);
 } mappers SEC(".maps");
 
@@ -360,7 +355,7 @@ static __always_inline int root_enter(__u32 sys, bool wr, int fd, __u64 buf,
 			decode_file(&r->ev.obj, f, wr);
 			fill_path(r, f);
 			if (r->ev.obj.mapped) {
-				struct file_key fk = { .ino = r->ev.obj.ino, .dev = r->ev.obj.dev };
+				struct dt_file_key fk = { .ino = r->ev.obj.ino, .dev = r->ev.obj.dev };
 				struct dt_mappers *m = bpf_map_lookup_elem(&mappers, &fk);
 
 				if (m) {
@@ -453,7 +448,7 @@ SEC("tracepoint/syscalls/sys_enter_mmap")
 int tp_enter_mmap(struct trace_event_raw_sys_enter *ctx)
 {
 	struct dt_mappers zero = {}, *m;
-	struct file_key fk = {};
+	struct dt_file_key fk = {};
 	struct inode *inode;
 	struct file *f;
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -26,6 +27,7 @@
 #include "diotrace.skel.h"
 #include "record.h"
 #include "render.h"
+#include "mappers.h"
 #include "resolve.h"
 #include "tree.h"
 
@@ -158,6 +160,7 @@ struct out_state {
 	long trees;
 	unsigned devmaj, devmin;
 	bool devfilter;
+	int flush_known;	/* 0: not yet; 1: a regular file; 2: flush each tree */
 };
 
 static uint64_t now_ns(void)
@@ -166,6 +169,18 @@ static uint64_t now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/* A terminal or a pipe gets each tree at once; a file (-o) is written in
+ * stdio's blocks, which keeps the consumer ahead of the ring buffer. */
+static void live_flush(struct out_state *s)
+{
+	struct stat st;
+
+	if (s->flush_known == 0)
+		s->flush_known = fstat(fileno(s->out), &st) == 0 && S_ISREG(st.st_mode) ? 1 : 2;
+	if (s->flush_known == 2)
+		fflush(s->out);
 }
 
 static void on_tree(struct dt_tree *t, void *arg)
@@ -186,7 +201,7 @@ static void on_tree(struct dt_tree *t, void *arg)
 		render_dot(s->out, s->c, t, &s->ro);
 	else if (!env.summary)
 		render_text(s->out, s->c, t, &s->ro);
-	fflush(s->out);
+	live_flush(s);
 	if (env.count && s->trees >= env.count)
 		exiting = 1;
 }
@@ -199,7 +214,7 @@ static void on_refault(struct dt_refault *r, void *arg)
 		render_json_refault(s->out, s->c, r);
 	else if (!env.dot && !env.summary)
 		render_text_refault(s->out, s->c, r);
-	fflush(s->out);
+	live_flush(s);
 }
 
 static void on_worker(struct dt_worker *w, void *arg)
@@ -210,7 +225,7 @@ static void on_worker(struct dt_worker *w, void *arg)
 		render_json_worker(s->out, s->c, w);
 	else if (!env.dot && !env.summary)
 		render_text_worker(s->out, s->c, w);
-	fflush(s->out);
+	live_flush(s);
 }
 
 static const struct dt_callbacks callbacks = {
@@ -539,6 +554,7 @@ static int do_trace(void)
 	}
 
 	t_load = now_ns();
+	mappers_seed(bpf_map__fd(skel->maps.mappers), (uint32_t)getpid());
 	if (env.cmd) {
 		if (pipe(go)) {
 			perror("pipe");
