@@ -11,12 +11,12 @@ BPF_CLANG    ?= clang
 BPF_STRIP    ?= $(firstword $(shell command -v llvm-strip llvm-strip-14 2>/dev/null))
 BPFTOOL      ?= bpftool
 BPF_ARCH     := x86
-DIOTRACE_USER := diotrace dtctx dtape_ev resolve tree render_text render_json render_dot \
+DIOTRACE_USER := diotrace dtctx dtape_ev mappers resolve tree render_text render_json render_dot \
 		 render_summary record
 DIOTRACE_OBJS := $(DIOTRACE_USER:%=$(BPF_OUT)/%.o)
 # objects the unit tests link (everything but main and libbpf users)
-DIOTRACE_LIBOBJS := $(addprefix $(BPF_OUT)/,dtctx.o dtape_ev.o tree.o render_text.o render_json.o \
-		    render_dot.o render_summary.o record.o)
+DIOTRACE_LIBOBJS := $(addprefix $(BPF_OUT)/,dtctx.o dtape_ev.o mappers.o tree.o render_text.o \
+		    render_json.o render_dot.o render_summary.o record.o)
 
 # Newest lab kernel: vm/kernels when the lead's script exists, else /boot.
 BPF_KERNEL   = $(shell { test -x vm/kernels && vm/kernels; } 2>/dev/null | tail -n1)
@@ -58,7 +58,7 @@ $(BPF_OUT)/diotrace.skel.h: $(BPF_OUT)/diotrace.bpf.o
 $(BPF_OUT)/diotrace.o: $(BPF_OUT)/diotrace.skel.h
 
 $(BPF_OUT)/%.o: bpf/%.c bpf/diotrace.h bpf/dtctx.h bpf/steps.def bpf/tree.h bpf/render.h \
-		bpf/record.h bpf/resolve.h bpf/dtape_ev.h | $(BPF_OUT)
+		bpf/record.h bpf/resolve.h bpf/dtape_ev.h bpf/mappers.h | $(BPF_OUT)
 	$(CC) $(CFLAGS) -I$(BPF_OUT) -Ibpf -c $< -o $@
 
 $(BIN)/diotrace: $(DIOTRACE_OBJS) | $(BIN)

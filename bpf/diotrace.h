@@ -145,6 +145,12 @@ struct dt_root {		/* EV_ROOT_ENTER payload follows the common header */
 	char mapper_comm[DT_MAPPERS][DT_COMM_LEN];
 };
 
+struct dt_file_key {		/* a file, as the page cache knows it */
+	__u64 ino;
+	__u32 dev;		/* the kernel's dev_t: major << 20 | minor */
+	__u32 pad;
+};
+
 struct dt_mappers {
 	__u32 pid[DT_MAPPERS];
 	char comm[DT_MAPPERS][DT_COMM_LEN];

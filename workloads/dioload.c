@@ -5,7 +5,9 @@
  *   dioload write FILE OFF LEN [direct] [misalign N]   pwrite of 'Z' bytes
  *   dioload read  FILE OFF LEN [direct]                pread
  *   dioload mmap  FILE                                  mapper + O_DIRECT writer
- *   dioload uring FILE OFF LEN                          io_uring O_DIRECT write
+ *   dioload hold  FILE                                  map, dirty, wait for SIGUSR1
+ *   dioload uring FILE OFF LEN [async]                  io_uring O_DIRECT write
+ *                                                       (async: IOSQE_ASYNC, from io-wq)
  *   dioload aio   FILE OFF LEN                          libaio O_DIRECT write
  *   dioload loop  FILE N [LEN]                          N O_DIRECT writes, prints ns/write
  *
@@ -16,6 +18,8 @@
 #include <fcntl.h>
 #include <libaio.h>
 #include <liburing.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,7 +118,35 @@ static int do_mmap(const char *path)
 	return m[0] == 'Z' && m[ALIGN] == 'Z' ? 0 : 1;
 }
 
-static int do_uring(const char *path, off_t off, size_t len)
+/* A mapper that was there first: map and dirty, then wait for SIGUSR1
+ * (the direct write happens meanwhile) and touch the pages again. */
+static int do_hold(const char *path)
+{
+	int fd = open(path, O_RDWR), sig;
+	volatile char *m;
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	if (fd < 0 || sigprocmask(SIG_BLOCK, &set, NULL)) {
+		perror(path);
+		return 2;
+	}
+	m = mmap(NULL, 2 * ALIGN, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (m == MAP_FAILED) {
+		perror("mmap");
+		return 2;
+	}
+	m[ALIGN] = 'd';
+	printf("mapped: page0=%c page1=%c\n", m[0], m[ALIGN]);
+	fflush(stdout);
+	if (sigwait(&set, &sig))
+		return 2;
+	printf("after: page0=%c page1=%c\n", m[0], m[ALIGN]);
+	return 0;
+}
+
+static int do_uring(const char *path, off_t off, size_t len, bool punt)
 {
 	struct io_uring ring;
 	struct io_uring_cqe *cqe;
@@ -127,6 +159,9 @@ static int do_uring(const char *path, off_t off, size_t len)
 	}
 	sqe = io_uring_get_sqe(&ring);
 	io_uring_prep_write(sqe, fd, abuf(len, 0), len, off);
+	/* IOSQE_ASYNC: the write runs in an io-wq worker, not in io_uring_enter */
+	if (punt)
+		io_uring_sqe_set_flags(sqe, IOSQE_ASYNC);
 	io_uring_submit(&ring);
 	if (io_uring_wait_cqe(&ring, &cqe))
 		return 2;
@@ -191,11 +226,14 @@ int main(int argc, char **argv)
 		return do_rw(argc, argv, 0);
 	if (argc == 3 && !strcmp(argv[1], "mmap"))
 		return do_mmap(argv[2]);
-	if (argc == 5 && !strcmp(argv[1], "uring"))
-		return do_uring(argv[2], strtoll(argv[3], NULL, 0), strtoull(argv[4], NULL, 0));
+	if (argc == 3 && !strcmp(argv[1], "hold"))
+		return do_hold(argv[2]);
+	if ((argc == 5 || (argc == 6 && !strcmp(argv[5], "async"))) && !strcmp(argv[1], "uring"))
+		return do_uring(argv[2], strtoll(argv[3], NULL, 0), strtoull(argv[4], NULL, 0),
+				argc == 6);
 	if (argc == 5 && !strcmp(argv[1], "aio"))
 		return do_aio(argv[2], strtoll(argv[3], NULL, 0), strtoull(argv[4], NULL, 0));
 	fprintf(stderr, "usage: dioload write|read FILE OFF LEN [direct] [misalign N]\n"
-		"       dioload mmap FILE | uring FILE OFF LEN | aio FILE OFF LEN\n");
+		"       dioload mmap FILE | hold FILE | uring FILE OFF LEN [async] | aio FILE OFF LEN\n");
 	return 2;
 }

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "mappers.h"
 #include "record.h"
 #include "render.h"
 #include "tree.h"
@@ -391,6 +392,28 @@ static void test_dtape_aio_completion_after_return(void **state)
 	collect_free(&col);
 }
 
+/* /proc/PID/maps lines: only shared file mappings count, keyed as the
+ * kernel keys the page cache (s_dev as major << 20 | minor, i_ino). */
+static void test_mappers_parse_line(void **state)
+{
+	struct dt_file_key k;
+
+	(void)state;
+	assert_true(mappers_parse_line("7f2c4a000000-7f2c4a002000 rw-s 00000000 fe:01 131074"
+				       "                    /tmp/dt-mmap-ext4/map.bin\n", &k));
+	assert_int_equal(k.ino, 131074);
+	assert_int_equal(k.dev, 0xfe << 20 | 0x01);
+	assert_true(mappers_parse_line("7f2c4a000000-7f2c4a002000 r--s 00000000 103:05 12 /x\n", &k));
+	assert_int_equal(k.dev, 0x103 << 20 | 0x05);
+	/* private file mapping, anonymous shared memory, anonymous, garbage */
+	assert_false(mappers_parse_line("55d0c0a00000-55d0c0a02000 r--p 00000000 fe:01 1234 /bin/x\n",
+					&k));
+	assert_false(mappers_parse_line("7f0000000000-7f0000001000 rw-s 00000000 00:00 0\n", &k));
+	assert_false(mappers_parse_line("7ffd1a2b3000-7ffd1a2d4000 rw-p 00000000 00:00 0 [stack]\n",
+					&k));
+	assert_false(mappers_parse_line("not a maps line\n", &k));
+}
+
 static void test_flag_decoding(void **state)
 {
 	struct dt_flagname t[] = { { "WRITE", 1 }, { "GET", 2 }, { "PIN", 0x80000 } };
@@ -579,6 +602,7 @@ int main(void)
 		cmocka_unit_test(test_einval_annotation),
 		cmocka_unit_test(test_missing_step_reported),
 		cmocka_unit_test(test_flag_decoding),
+		cmocka_unit_test(test_mappers_parse_line),
 		cmocka_unit_test(test_dtape_sync_queued),
 		cmocka_unit_test(test_dtape_aio_completion_after_return),
 		cmocka_unit_test(test_recorded_vfat_61),

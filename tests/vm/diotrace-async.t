@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # io_uring and libaio submissions: the tree is rooted at io_uring_enter or
-# io_submit (or at the io-wq worker when io_uring punts), and must reach
+# io_submit (or at the io-wq worker when io_uring punts, forced here once
+# with IOSQE_ASYNC), and must reach
 # the same direct-I/O chain as a plain write().
 set -uo pipefail
 . "$DIOLAB_ROOT/tests/lib/tap.sh"
@@ -14,8 +15,10 @@ mkdir -p $M
 check "labfs ext4" "$LABFS" ext4 $M
 dd if=/dev/zero of=$M/u.bin bs=64k count=1 status=none
 dd if=/dev/zero of=$M/a.bin bs=64k count=1 status=none
+dd if=/dev/zero of=$M/w.bin bs=64k count=1 status=none
 sync
-dt_trace sh -c "$DIOLOAD uring $M/u.bin 0 65536 && $DIOLOAD aio $M/a.bin 0 65536"
+dt_trace sh -c "$DIOLOAD uring $M/u.bin 0 65536 && $DIOLOAD aio $M/a.bin 0 65536 &&
+	$DIOLOAD uring $M/w.bin 0 65536 async"
 dt_no_lost_ok async
 
 # Whichever root ran the write (the submitter, or an io-wq worker): the one
@@ -25,6 +28,16 @@ dt_chain_ok "io_uring O_DIRECT write reaches iomap and the bio" "$t" io_write ex
 	iomap_dio_rw "$PIN_FN" submit_bio
 root=$(dt_field "$t" '.syscall')
 [[ "$root" == io_uring_enter || "$root" == io-wq ]]; ok $? "io_uring tree rooted at $root"
+
+# IOSQE_ASYNC: io_uring_enter only queues; an io-wq worker of the same
+# process does the write, and the tree starts at io_write there.
+# (a worker's tree has no fd, so no path: take the last io-wq tree)
+t=$(jq -c 'select(.type=="syscall" and .syscall=="io-wq")' "$DT_OUT" | tail -n1)
+dt_chain_ok "IOSQE_ASYNC: the io-wq worker's tree reaches the bio" "$t" io_write \
+	ext4_file_write_iter iomap_dio_rw "$PIN_FN" submit_bio
+[[ "$(dt_field "$t" '.comm')" == iou-wrk-* ]]; ok $? "IOSQE_ASYNC: run by an io-wq worker ($(dt_field "$t" '.comm'))"
+is "$(dt_field "$t" '.pid')" "$(jq -r 'select(.type=="syscall" and .syscall=="io_uring_enter") | .pid' "$DT_OUT" | tail -n1)" \
+	"IOSQE_ASYNC: the worker belongs to the submitting process"
 
 t=$(jq -c 'select(.type=="syscall" and .syscall=="io_submit")' "$DT_OUT" | tail -n1)
 dt_chain_ok "libaio io_submit reaches aio_write and the direct path" "$t" aio_write \

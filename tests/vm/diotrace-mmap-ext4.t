@@ -3,7 +3,8 @@
 # The mmap-invalidation lab: a process maps a file and dirties page 1, a
 # second process overwrites pages 0-1 with O_DIRECT.  diotrace must tie the
 # flush, the invalidation and the unmap to that write, and show the first
-# process's next touch as a refault.
+# process's next touch as a refault.  A mapper that was there before
+# diotrace started must be named too.
 set -uo pipefail
 . "$DIOLAB_ROOT/tests/lib/tap.sh"
 . "$DIOLAB_ROOT/tests/lib/guest.sh"
@@ -11,4 +12,5 @@ set -uo pipefail
 dt_require
 
 dt_mmap_check ext4
+dt_premapped_check ext4
 done_testing
