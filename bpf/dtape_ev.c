@@ -22,7 +22,7 @@ static const char *path_name(uint64_t v)
 	return v < sizeof(n) / sizeof(n[0]) ? n[v] : "?";
 }
 
-static const char *why_name(uint64_t v)
+const char *dtape_why_name(uint64_t v)
 {
 	static const char *n[] = { "misaligned", "pin_partial", "pin_error", "nomem" };
 
@@ -70,7 +70,7 @@ void dtape_ev_fmt(const struct dt_event *e, char *buf, size_t len)
 			 a[5] ? " dirty" : "");
 		break;
 	case DT_TP_DTAPE_FALLBACK:
-		snprintf(buf, len, " why=%s %s", why_name(a[3]), dir_name(a[4]));
+		snprintf(buf, len, " why=%s %s", dtape_why_name(a[3]), dir_name(a[4]));
 		break;
 	case DT_TP_DTAPE_COMPLETE:
 		snprintf(buf, len, " result=%" PRId64 " %s", (int64_t)a[3], a[4] ? "sync" : "async");
@@ -107,7 +107,7 @@ void dtape_ev_json(FILE *f, const struct dt_event *e)
 			path_name(a[4]), a[5] ? "true" : "false");
 		break;
 	case DT_TP_DTAPE_FALLBACK:
-		fprintf(f, ",\"why\":\"%s\",\"dir\":\"%s\"", why_name(a[3]), dir_name(a[4]));
+		fprintf(f, ",\"why\":\"%s\",\"dir\":\"%s\"", dtape_why_name(a[3]), dir_name(a[4]));
 		break;
 	case DT_TP_DTAPE_COMPLETE:
 		fprintf(f, ",\"result\":%" PRId64 ",\"sync\":%s", (int64_t)a[3],

@@ -4,6 +4,7 @@
 #define DTAPE_EV_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <linux/types.h>
 #include "diotrace.h"
@@ -17,6 +18,8 @@ static inline bool dt_tp_is_dtape(unsigned tp)
 void dtape_ev_fmt(const struct dt_event *e, char *buf, size_t len);
 /* The same as comma-separated JSON members, "drive" first. */
 void dtape_ev_json(FILE *f, const struct dt_event *e);
+/* enum dtape_fallback as the driver's tracepoint prints it */
+const char *dtape_why_name(uint64_t why);
 /* One line for a worker event whose syscall has already returned. */
 void dtape_ev_text_line(FILE *f, const struct dt_event *e, const char *comm);
 

@@ -512,14 +512,9 @@ static void dtape_notes(const struct scan *s, struct dt_tree *t)
 	const struct dt_node *fb = dtape_node(s, DT_TP_DTAPE_FALLBACK);
 
 	t->dtape_stalls = s->tp_count[DT_TP_DTAPE_STALL];
-	if (fb) {
-		static const char *why[] = { "the buffer is misaligned", "only part of the "
-					     "buffer could be pinned", "pinning failed",
-					     "no memory for the page array" };
-
-		note(t, NOTE_FALLBACK, "dtape fell back to its bounce buffer: %s",
-		     fb->ev.args[3] < 4 ? why[fb->ev.args[3]] : "?");
-	}
+	if (fb)
+		note(t, NOTE_FALLBACK, "dtape fell back to its bounce buffer (%s)",
+		     dtape_why_name(fb->ev.args[3]));
 	if (sub && !sub->ev.args[4])
 		note(t, NOTE_INFO, "dtape queued %d record(s) to the drive's worker (%" PRIu64
 		     " in flight after this one); the completion comes later, from the worker",

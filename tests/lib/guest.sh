@@ -21,10 +21,10 @@ pin_imbalance() {
 		     END { print a - r }'
 }
 
-# The kernel's own counters need not balance: on 6.12, fs/direct-io.c
-# (vfat's O_DIRECT) adds pins with folio_add_pin(), which does not count
-# nr_foll_pin_acquired, and releases them with unpin_user_page(), which
-# counts nr_foll_pin_released (2 pages per page written, measured).  So the
+# The kernel's own counters need not balance: on 6.12 every page of an
+# O_DIRECT write or read through fs/direct-io.c (vfat) adds 2 more to
+# nr_foll_pin_released than to nr_foll_pin_acquired (measured), most likely
+# extra pins taken with folio_add_pin(), which does not count them.  So the
 # check is that acquired - released is where it was when this test file
 # started: nothing the test did left a pin behind or released one twice.
 PIN_BASE=$(pin_imbalance)
