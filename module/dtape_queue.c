@@ -30,17 +30,24 @@ static void dtape_req_complete(struct dtape_drive *drive,
 
 	trace_dtape_complete(drive->index, req->x.uaddr, req->x.len,
 			     req->result, !iocb);
-	if (iocb) {
-		/* Pins go before the completion lets the caller reuse the buffer. */
+	/* Pins go before the completion lets the caller reuse the buffer. */
+	if (iocb)
 		dtape_xfer_end(&req->x, req->result);
+	/*
+	 * Out of the count before the caller can learn of the completion:
+	 * it may submit again at once and must not find one request too
+	 * many in flight, and an AIO completion may drop the last reference
+	 * to the file, whose release expects an idle queue.
+	 */
+	spin_lock(&q->lock);
+	idle = --q->inflight == 0;
+	spin_unlock(&q->lock);
+	if (iocb) {
 		iocb->ki_complete(iocb, req->result);
 		kfree(req);
 	} else {
 		complete(&req->done);
 	}
-	spin_lock(&q->lock);
-	idle = --q->inflight == 0;
-	spin_unlock(&q->lock);
 	if (idle)
 		wake_up_all(&q->idle);
 }
@@ -151,9 +158,10 @@ void dtape_queue_submit(struct dtape_drive *drive, struct dtape_req *req)
 	list_add_tail(&req->node, &q->pending);
 	q->inflight++;
 	q->inflight_max = max(q->inflight_max, q->inflight);
-	spin_unlock(&q->lock);
+	/* Under the lock: once it drops, the worker may complete and free req. */
 	trace_dtape_submit(drive->index, req->x.uaddr, req->x.len,
 			   req->x.to_medium, !req->iocb, q->inflight);
+	spin_unlock(&q->lock);
 	wake_up(&q->work);
 }
 
