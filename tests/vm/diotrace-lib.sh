@@ -233,7 +233,7 @@ dt_premapped_check() {
 	sync
 	"$DIOLOAD" hold $M/map.bin >/tmp/hold.out &
 	hp=$!
-	for _ in $(seq 100); do grep -q mapped /tmp/hold.out && break; sleep 0.1; done
+	for _ in $(seq 300); do grep -q mapped /tmp/hold.out && break; sleep 0.1; done
 	dt_trace "$DIOLOAD" write $M/map.bin 0 8192 direct
 	kill -USR1 $hp
 	wait $hp

@@ -17,7 +17,7 @@ sync
 # -c COMM and -p PID, then SIGINT: everything detaches
 "$DIOTRACE" --json --sync-detach -c dioload -o /tmp/c.json 2>/tmp/c.err &
 dpid=$!
-for _ in $(seq 100); do grep -q 'tracing' /tmp/c.err && break; sleep 0.2; done
+for _ in $(seq 300); do grep -q 'tracing' /tmp/c.err && break; sleep 0.2; done
 grep -q 'tracing' /tmp/c.err; ok $? "diotrace -c is ready"
 nlinks=$(bpftool link list 2>/dev/null | grep -c 'tracing\|perf_event\|kprobe')
 [ "$nlinks" -gt 10 ]; ok $? "probes attached ($nlinks links)"
@@ -37,7 +37,7 @@ bg=$!
 rm -f /tmp/go
 "$DIOTRACE" --json -p $bg -n 1 --path $M -o /tmp/p.json 2>/tmp/p.err &
 dpid=$!
-for _ in $(seq 100); do grep -q 'tracing' /tmp/p.err && break; sleep 0.2; done
+for _ in $(seq 300); do grep -q 'tracing' /tmp/p.err && break; sleep 0.2; done
 touch /tmp/go
 wait $bg
 timeout 30 tail --pid=$dpid -f /dev/null
