@@ -28,31 +28,27 @@ pin_imbalance() {
 # started: nothing the test did left a pin behind or released one twice.
 #
 # On 6.12 the value also moves under every read() from the 9p mounts this
-# guest runs from, the test's own shell reading its script included: netfs
-# pins the reader's buffer and a workqueue unpins it after read() returns
-# (measured: values from -5 to +37 while dd read /usr/bin/bash). A pin our
-# code leaks stays; those go within milliseconds. So the base is a value
-# seen twice in a row, and the check waits up to 5 s for it to come back.
-pin_imbalance_steady() {
-	local last now tries=20
-	last=$(pin_imbalance)
-	while sleep 0.1 && now=$(pin_imbalance) && [ "$now" != "$last" ] &&
-		[ $((tries -= 1)) -gt 0 ]; do
+# guest runs from, the test's own shell reading its script included: the
+# reader's buffer is pinned for the read (measured: values from -5 to +37
+# while dd read /usr/bin/bash, back to the base when it ended; 6.1 takes
+# no pins there). A pin our code leaks stays; those go.
+# So the base is a value seen twice in a row, and the check waits up to 5 s
+# for it to come back.
+#
+# pin_imbalance_poll [WANT]: read until the value is WANT or, without WANT,
+# the same twice running, 100 ms apart; after 5 s, the last value read.
+pin_imbalance_poll() {
+	local want=${1:-} last= now tries=50
+	while now=$(pin_imbalance); do
+		{ [ "$now" = "${want:-$last}" ] || [ $((tries -= 1)) -le 0 ]; } && break
 		last=$now
-	done
-	echo "$now"
-}
-PIN_BASE=$(pin_imbalance_steady)
-pin_imbalance_settled() {
-	local now tries=50
-	while now=$(pin_imbalance) && [ "$now" != "$PIN_BASE" ] &&
-		[ $((tries -= 1)) -gt 0 ]; do
 		sleep 0.1
 	done
 	echo "$now"
 }
+PIN_BASE=$(pin_imbalance_poll)
 pin_balance_ok() {
-	is "$(pin_imbalance_settled)" "$PIN_BASE" \
+	is "$(pin_imbalance_poll "$PIN_BASE")" "$PIN_BASE" \
 		"pins balanced (nr_foll_pin_acquired - nr_foll_pin_released unchanged)${1:+ after $1}"
 }
 
