@@ -50,10 +50,12 @@ show() {
 lab_trace() {
 	local name=$1 prefix=$2 rc
 	shift 2
-	printf '$ diotrace record --write --path %s -o %s.dtr -- %s\n' "$prefix" "$name" "$*"
+	local shown="$*"
+	[ ${#shown} -le 100 ] || shown="${shown:0:97}..."
+	printf '$ diotrace record --write --path %s -o %s.dtr -- %s\n' "$prefix" "$name" "$shown"
+	rc=0
 	"$BIN/diotrace" record --write --path "$prefix" -o "/tmp/$name.dtr" -- "$@" \
-		>"/tmp/$name.out" 2>"/tmp/$name.err"
-	rc=$?
+		>"/tmp/$name.out" 2>"/tmp/$name.err" || rc=$?
 	cat "/tmp/$name.out"
 	[ "$rc" = 0 ] || { cat "/tmp/$name.err" >&2; echo "diotrace failed ($rc)" >&2; return 1; }
 	cp "/tmp/$name.dtr" "$WORK/$name.dtr"
