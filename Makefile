@@ -6,6 +6,10 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := all
 .DELETE_ON_ERROR:
 
+# Tools in sbin (bpftool, modinfo) are for everyone, but a student's PATH
+# lacks those directories.
+export PATH := $(PATH):/usr/local/sbin:/usr/sbin:/sbin
+
 BUILD := build
 BIN := $(BUILD)/bin
 TESTBIN := $(BUILD)/tests

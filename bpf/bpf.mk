@@ -9,7 +9,9 @@
 BPF_OUT      := $(BUILD)/bpf
 BPF_CLANG    ?= clang
 BPF_STRIP    ?= $(firstword $(shell command -v llvm-strip llvm-strip-14 2>/dev/null))
-BPFTOOL      ?= bpftool
+# bpftool lives in /usr/sbin, which a student's PATH lacks.
+BPFTOOL      ?= $(or $(firstword $(wildcard $(addsuffix /bpftool,$(subst :, ,$(PATH)) /usr/local/sbin /usr/sbin /sbin))),\
+			$(error bpftool is missing (Debian package bpftool, installed in /usr/sbin); an administrator runs: sudo make deps))
 BPF_ARCH     := x86
 DIOTRACE_USER := diotrace dtctx dtape_ev mappers resolve tree render_text render_json render_dot \
 		 render_summary record
@@ -31,13 +33,14 @@ $(BPF_OUT):
 
 $(BPF_OUT)/vmlinux.h: | $(BPF_OUT)
 	@set -e; k="$(BPF_KERNEL_)"; \
-	if [ -n "$$k" ] && elf=$$(vm/vmlinux "$$k") && \
-	   $(BPFTOOL) btf dump file "$$elf" format c > $@.tmp; then \
-		echo "  VMLINUX.H from /boot/vmlinuz-$$k"; \
+	if [ -n "$$k" ]; then \
+		elf=$$(vm/vmlinux "$$k"); \
+		echo "  VMLINUX.H from the BTF of lab kernel $$k"; \
 	else \
-		echo "  VMLINUX.H from /sys/kernel/btf/vmlinux (no lab kernel BTF)"; \
-		$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp; \
+		elf=/sys/kernel/btf/vmlinux; \
+		echo "  VMLINUX.H from $$elf (no lab kernel installed: make deps)"; \
 	fi; \
+	$(BPFTOOL) btf dump file "$$elf" format c > $@.tmp; \
 	mv $@.tmp $@
 
 $(BPF_OUT)/diotrace.bpf.o: bpf/diotrace.bpf.c bpf/diotrace.h bpf/steps.def $(BPF_OUT)/vmlinux.h

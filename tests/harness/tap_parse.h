@@ -8,6 +8,10 @@
  *   # diolab-exit: STATUS
  * so a program that crashes, skips its plan, or dies with the VM counts as a
  * failure even when every "ok" line it printed was fine.
+ *
+ * Skips are counted and listed, never silent: a skipped check ("# SKIP",
+ * "# TODO") and a skipped file ("1..0 # SKIP why") each count once.  In the
+ * lab VM (sections named "vm/...") a skip is a failure.
  */
 #ifndef DIOLAB_TAP_PARSE_H
 #define DIOLAB_TAP_PARSE_H
@@ -20,7 +24,7 @@
 struct tap_totals {
 	unsigned int passed;
 	unsigned int failed;
-	unsigned int skipped;
+	unsigned int skipped;	/* checks and whole files */
 };
 
 struct tap_section {

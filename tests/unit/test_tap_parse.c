@@ -46,6 +46,34 @@ static void skip_and_todo_are_not_failures(void **state)
 	assert_int_equal(t.skipped, 2);
 }
 
+static void a_skipped_file_is_counted(void **state)
+{
+	(void)state;
+	static const char *const in[] = {"# diolab-file: host/a.t",
+				   "1..0 # SKIP needs root", "# diolab-exit: 0",
+				   "# diolab-file: host/b.t", "ok 1", "1..1",
+				   "# diolab-exit: 0"};
+	struct tap_totals t = feed(in, N(in));
+	assert_int_equal(t.passed, 1);
+	assert_int_equal(t.failed, 0);
+	assert_int_equal(t.skipped, 1);
+}
+
+static void a_skip_in_the_lab_vm_fails(void **state)
+{
+	(void)state;
+	static const char *const in[] = {"# diolab-file: vm/6.1.0-1-amd64/a.t",
+				   "ok 1 - x # SKIP no xfs", "ok 2", "1..2",
+				   "# diolab-exit: 0",
+				   "# diolab-file: vm/6.1.0-1-amd64/b.t",
+				   "1..0 # SKIP bpftrace not installed",
+				   "# diolab-exit: 0"};
+	struct tap_totals t = feed(in, N(in));
+	assert_int_equal(t.passed, 1);
+	assert_int_equal(t.failed, 2);
+	assert_int_equal(t.skipped, 0);
+}
+
 static void a_nonzero_exit_with_all_ok_fails_once(void **state)
 {
 	(void)state;
@@ -120,6 +148,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(counts_ok_and_not_ok),
 		cmocka_unit_test(skip_and_todo_are_not_failures),
+		cmocka_unit_test(a_skipped_file_is_counted),
+		cmocka_unit_test(a_skip_in_the_lab_vm_fails),
 		cmocka_unit_test(a_nonzero_exit_with_all_ok_fails_once),
 		cmocka_unit_test(a_missing_plan_fails),
 		cmocka_unit_test(a_plan_mismatch_fails),
