@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dlabload DEVICE LABEL: lab 04's workload. Writes records of awkward
+ * sizes and offsets to DEVICE and reads them back, then tries a buffer
+ * whose second page cannot be pinned. It names itself dlab-w-LABEL while
+ * writing, dlab-r-LABEL while reading and dlab-s-LABEL for the short pins,
+ * so the checker can tell the three apart in the kernel's trace.
+ *
+ * Prints "key value" lines. Built static and run from tmpfs by lab 04's
+ * run: on 6.12, every read() from the 9p root pins the reader's buffer,
+ * and a dynamic loader would add those pins to the counts here.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#define PG 4096L
+
+/* size, offset of the data in its first page, position on the medium */
+static const struct { long len, off, pos; } recs[] = {
+	{ PG, 0, 0 },
+	{ 16 * PG, 0, 8 * PG },
+	{ 3 * PG + 17, 100, 32 * PG },
+	{ 1, PG - 1, 48 * PG },
+	{ 2 * PG, PG / 2, 56 * PG + 5 },
+};
+#define NRECS (sizeof(recs) / sizeof(recs[0]))
+
+static long pages_of(long off, long len) { return (off + len + PG - 1) / PG; }
+
+static void name(const char *what, const char *label)
+{
+	char comm[16];
+
+	snprintf(comm, sizeof(comm), "dlab-%s-%s", what, label);
+	prctl(PR_SET_NAME, comm);
+}
+
+static long vmstat(const char *key)
+{
+	char line[256];
+	size_t n = strlen(key);
+	long v = -1;
+	FILE *f = fopen("/proc/vmstat", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, n) && line[n] == ' ')
+			v = atol(line + n + 1);
+	fclose(f);
+	return v;
+}
+
+static unsigned char pattern(long pos, long i, int round)
+{
+	return (unsigned char)((pos + i) * 31 + round * 7 + 1);
+}
+
+static unsigned char *map(long pages)
+{
+	unsigned char *p = mmap(NULL, pages * PG, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED) {
+		perror("dlabload: mmap");
+		exit(2);
+	}
+	/* Touched first: a read must not land in the shared zero page. */
+	memset(p, 0xee, pages * PG);
+	return p;
+}
+
+int main(int argc, char **argv)
+{
+	long pw = 0, pr = 0, bad = 0, acq0, rel0, i;
+	unsigned char *buf;
+	size_t k;
+	int fd;
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: dlabload DEVICE LABEL\n");
+		return 2;
+	}
+	fd = open(argv[1], O_RDWR);
+	if (fd < 0) {
+		fprintf(stderr, "dlabload: %s: %s\n", argv[1], strerror(errno));
+		return 2;
+	}
+	acq0 = vmstat("nr_foll_pin_acquired");
+	rel0 = vmstat("nr_foll_pin_released");
+	name("w", argv[2]);
+	for (k = 0; k < NRECS; k++) {
+		long n = pages_of(recs[k].off, recs[k].len), r;
+
+		buf = map(n);
+		for (i = 0; i < recs[k].len; i++)
+			buf[recs[k].off + i] = pattern(recs[k].pos, i, 1);
+		r = pwrite(fd, buf + recs[k].off, recs[k].len, recs[k].pos);
+		if (r != recs[k].len) {
+			printf("error write %zu returned %ld (%s)\n", k, r, r < 0 ? strerror(errno) : "short");
+			bad++;
+		}
+		pw += n;
+		munmap(buf, n * PG);
+	}
+	name("r", argv[2]);
+	for (k = 0; k < NRECS; k++) {
+		long n = pages_of(recs[k].off, recs[k].len), r;
+
+		buf = map(n);
+		r = pread(fd, buf + recs[k].off, recs[k].len, recs[k].pos);
+		if (r != recs[k].len) {
+			printf("error read %zu returned %ld (%s)\n", k, r, r < 0 ? strerror(errno) : "short");
+			bad++;
+		} else {
+			for (i = 0; i < recs[k].len; i++)
+				if (buf[recs[k].off + i] != pattern(recs[k].pos, i, 1))
+					break;
+			if (i < recs[k].len) {
+				printf("error read %zu: byte %ld is 0x%02x, wrote 0x%02x\n", k, i,
+				       buf[recs[k].off + i], pattern(recs[k].pos, i, 1));
+				bad++;
+			}
+			/* The bytes around the record are the caller's, not the device's. */
+			if ((recs[k].off && buf[recs[k].off - 1] != 0xee) ||
+			    (recs[k].off + recs[k].len < n * PG && buf[recs[k].off + recs[k].len] != 0xee)) {
+				printf("error read %zu: wrote outside the record\n", k);
+				bad++;
+			}
+		}
+		pr += n;
+		munmap(buf, n * PG);
+	}
+	printf("pin_acquired %ld\n", vmstat("nr_foll_pin_acquired") - acq0);
+	printf("pin_released %ld\n", vmstat("nr_foll_pin_released") - rel0);
+	printf("pages_written %ld\npages_read %ld\n", pw, pr);
+	printf("data %s\n", bad ? "bad" : "ok");
+
+	/* Two pages; the second cannot be touched, so only the first pins. */
+	name("s", argv[2]);
+	buf = map(2);
+	mprotect(buf + PG, PG, PROT_NONE);
+	for (i = 0; i < PG; i++)
+		buf[i] = 0x5a;
+	errno = 0;
+	printf("short_write %ld %d\n", (long)pwrite(fd, buf, 2 * PG, recs[0].pos), errno);
+	errno = 0;
+	printf("short_read %ld %d\n", (long)pread(fd, buf, 2 * PG, recs[0].pos), errno);
+	munmap(buf, 2 * PG);
+	buf = map(1);
+	i = pread(fd, buf, PG, recs[0].pos);
+	for (k = 0; i == PG && k < PG; k++)
+		if (buf[k] != pattern(recs[0].pos, k, 1))
+			break;
+	printf("short_untouched %s\n", i == PG && k == PG ? "ok" : "bad");
+	return 0;
+}

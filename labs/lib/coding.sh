@@ -1,0 +1,115 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers for the coding labs' run and check scripts: source after lab.sh.
+#
+# A coding lab keeps its solution in solution/ (with "TODO n: hint"
+# markers) and the student's copy, made by `make skel`, in student/.
+# run builds one of them for the running kernel and observes it; check
+# grades the observations. DIOLAB_SOLUTION=1 (make ... SOLUTION=1) picks the
+# solution, observed into work-solution/.
+
+if [ "${DIOLAB_SOLUTION:-0}" = 1 ]; then
+	SRC=$LAB_DIR/solution
+	WORK=${LAB_WORK:-$LAB_DIR/work-solution}
+	SRC_NAME="the kit's solution"
+	RUN_CMD="make -C labs/$LAB_NAME run SOLUTION=1"
+else
+	SRC=${LAB_SRC:-$LAB_DIR/student}
+	SRC_NAME="your code in ${SRC#"$LAB_TOP"/}"
+	RUN_CMD="make -C labs/$LAB_NAME run"
+fi
+
+# src_hash: one hash of every source file, so check can tell a stale run.
+src_hash() {
+	(cd "$SRC" && find . -type f ! -name '*.o' ! -name '*.ko' ! -name '.*' -print0 |
+		sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-16
+}
+
+# coding_need_src: the sources exist (else exit 2 naming make skel).
+coding_need_src() {
+	[ -d "$SRC" ] || lab_env_fail "no working copy in ${SRC#"$LAB_TOP"/}: run 'make -C labs/$LAB_NAME skel' first"
+}
+
+# coding_check_init: lab_check_init, and the run must be of today's sources.
+coding_check_init() {
+	command -v jq >/dev/null || lab_env_fail "jq is missing: run 'make deps' (or apt-get install jq)"
+	[ -s "$WORK/kernel" ] || lab_env_fail "no observations in $WORK: run '$RUN_CMD' first"
+	coding_need_src
+	[ "$(cat "$WORK/source.hash" 2>/dev/null)" = "$(src_hash)" ] ||
+		lab_env_fail "$SRC_NAME changed since the last run: run '$RUN_CMD' again"
+	echo "$LAB_NAME: grading $SRC_NAME as run in $WORK (kernel $(cat "$WORK/kernel"))"
+}
+
+# coding_build NAME: build the sources for the running kernel, in tmpfs;
+# work/build.log and work/build.status say how it went. Prints the .ko.
+coding_build() {
+	local b=/tmp/$LAB_NAME-build rc=0
+	rm -rf "$b"
+	cp -r "$SRC" "$b"
+	src_hash >"$WORK/source.hash"
+	make -C "/lib/modules/$(uname -r)/build" M="$b" modules >"$WORK/build.log" 2>&1 || rc=$?
+	[ -s "$b/$1.ko" ] || [ "$rc" != 0 ] || rc=1
+	echo "$rc" >"$WORK/build.status"
+	echo "$b/$1.ko"
+	return "$rc"
+}
+
+# A static program of the lab built into tmpfs: see lab_quiet_tools.
+coding_static_tool() {
+	cc -static -O2 -std=gnu11 -Wall -Wextra -Werror -o "/tmp/$1" "$LAB_DIR/$1.c" ||
+		lab_env_fail "could not build $1.c (is libc6-dev installed? make deps)"
+	echo "/tmp/$1"
+}
+
+# --- kprobes through tracefs, in a tracing instance of the lab's own ------
+
+TRACEFS=/sys/kernel/tracing
+
+# kprobes_on GROUP DEFINITION...: define and enable kprobe events
+# ("p:GROUP/name symbol args" lines), recording only tasks named dlab-*.
+kprobes_on() {
+	local g=$1 d
+	shift
+	[ -e $TRACEFS/kprobe_events ] || mount -t tracefs nodev $TRACEFS 2>/dev/null ||
+		lab_env_fail "no tracefs at $TRACEFS"
+	kprobes_off "$g"
+	for d in "$@"; do
+		echo "$d" >>$TRACEFS/kprobe_events || lab_env_fail "this kernel refused the kprobe '$d'"
+	done
+	mkdir -p $TRACEFS/instances/"$g"
+	echo 8192 >$TRACEFS/instances/"$g"/buffer_size_kb
+	echo "comm ~ \"$g-*\"" >$TRACEFS/instances/"$g"/events/"$g"/filter 2>/dev/null || true
+	echo 1 >$TRACEFS/instances/"$g"/events/"$g"/enable
+}
+
+# kprobes_off GROUP [SAVE_TO]: stop, save the instance's trace, remove all.
+kprobes_off() {
+	local i=$TRACEFS/instances/$1 e
+	[ -d "$i" ] || return 0
+	echo 0 >"$i/events/$1/enable" 2>/dev/null
+	[ -z "${2:-}" ] || grep -v '^#' "$i/trace" >"$2"
+	rmdir "$i"
+	for e in $TRACEFS/events/"$1"/*/; do
+		[ -d "$e" ] && echo "-:$1/$(basename "$e")" >>$TRACEFS/kprobe_events
+	done
+	return 0
+}
+
+# pin_imbalance_poll [WANT]: nr_foll_pin_acquired - released, read until
+# it is WANT or, without WANT, the same twice running, 100 ms apart; after
+# 5 s, the last value. On 6.12 every read() from the 9p root pins the
+# reader's buffer for a moment; a pin a driver leaks stays.
+pin_imbalance_poll() {
+	local want=${1:-} last= now tries=50
+	while :; do
+		echo 1 >/proc/sys/vm/stat_refresh 2>/dev/null
+		now=$(awk '$1 == "nr_foll_pin_acquired" { a = $2 } $1 == "nr_foll_pin_released" { r = $2 }
+			END { print a - r }' /proc/vmstat)
+		{ [ "$now" = "${want:-$last}" ] || [ $((tries -= 1)) -le 0 ]; } && break
+		last=$now
+		sleep 0.1
+	done
+	echo "$now"
+}
+
+# kv FILE KEY: the value of "KEY value" in FILE.
+kv() { awk -v k="$2" '$1 == k { $1 = ""; sub(/^ /, ""); print; exit }' "$1" 2>/dev/null; }
