@@ -74,6 +74,7 @@ $(BIN) $(TESTBIN):
 -include workloads/workloads.mk
 -include tests/unit/unit.mk
 -include bpf/bpf.mk
+-include labs/lib/modules.mk
 
 # --- running things -----------------------------------------------------------
 # demo and test install what is missing first (a no-op when all is there).

@@ -18,3 +18,9 @@ skel:
 
 clean:
 	rm -rf $(LAB_DIR)/work-solution
+
+# Build on the host first: under TCG the guest takes minutes a file.
+run: prebuild
+.PHONY: prebuild
+prebuild:
+	@$(LABS_LIB)/coding-prebuild $(LAB_DIR)

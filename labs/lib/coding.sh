@@ -19,10 +19,7 @@ else
 fi
 
 # src_hash: one hash of every source file, so check can tell a stale run.
-src_hash() {
-	(cd "$SRC" && find . -type f ! -name '*.o' ! -name '*.ko' ! -name '.*' -print0 |
-		sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-16
-}
+src_hash() { "$LAB_TOP/labs/lib/build-lab-module" --hash "$SRC"; }
 
 # coding_need_src: the sources exist (else exit 2 naming make skel).
 coding_need_src() {
@@ -39,24 +36,29 @@ coding_check_init() {
 	echo "$LAB_NAME: grading $SRC_NAME as run in $WORK (kernel $(cat "$WORK/kernel"))"
 }
 
-# coding_build NAME: build the sources for the running kernel, in tmpfs;
-# work/build.log and work/build.status say how it went. Prints the .ko.
+# coding_build NAME: NAME.ko built from the sources for the running kernel
+# (on the host by make ... run, else here); work/build.log and
+# work/build.status say how it went. Prints the .ko.
 coding_build() {
-	local b=/tmp/$LAB_NAME-build rc=0
-	rm -rf "$b"
-	cp -r "$SRC" "$b"
+	local out
 	src_hash >"$WORK/source.hash"
-	make -C "/lib/modules/$(uname -r)/build" M="$b" modules >"$WORK/build.log" 2>&1 || rc=$?
-	[ -s "$b/$1.ko" ] || [ "$rc" != 0 ] || rc=1
-	echo "$rc" >"$WORK/build.status"
-	echo "$b/$1.ko"
-	return "$rc"
+	out=$("$LAB_TOP/labs/lib/build-lab-module" "$LAB_NAME" "$SRC" "$(uname -r)" 2>&1) ||
+		lab_env_fail "$out"
+	cp "$out/build.log" "$out/build.status" "$WORK/"
+	echo "$out/$1.ko"
+	[ "$(cat "$out/build.status")" = 0 ] && [ -s "$out/$1.ko" ]
 }
 
-# A static program of the lab built into tmpfs: see lab_quiet_tools.
+# coding_static_tool NAME: the lab's NAME.c, static, run from tmpfs (see
+# lab_quiet_tools); built on the host by make ... run when it can be.
 coding_static_tool() {
-	cc -static -O2 -std=gnu11 -Wall -Wextra -Werror -o "/tmp/$1" "$LAB_DIR/$1.c" ||
-		lab_env_fail "could not build $1.c (is libc6-dev installed? make deps)"
+	local pre=$LAB_TOP/build/labs/$LAB_NAME/bin/$1
+	if [ "$pre" -nt "$LAB_DIR/$1.c" ]; then
+		cp "$pre" "/tmp/$1"
+	else
+		cc -static -O2 -std=gnu11 -Wall -Wextra -Werror -o "/tmp/$1" "$LAB_DIR/$1.c" ||
+			lab_env_fail "could not build $1.c (is libc6-dev installed? make deps)"
+	fi
 	echo "/tmp/$1"
 }
 

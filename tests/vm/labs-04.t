@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Lab 04 as the course runs it: the kit's solution scores full marks, the
+# generated skeleton builds and fails, and each bug patch in bugs/ fails
+# exactly the checker line meant for it.
+set -uo pipefail
+. "$DIOLAB_ROOT/tests/lib/tap.sh"
+. "$DIOLAB_ROOT/tests/lib/guest.sh"
+. "$DIOLAB_ROOT/tests/vm/labs-lib.sh"
+LAB=04-dio-char-driver
+D=$LABS/$LAB
+
+# run_src NAME SRC: run the lab on SRC into /tmp/lab-work/NAME ($LW), and
+# answer from the run's own output.
+run_src() {
+	LW=/tmp/lab-work/$1
+	rm -rf "$LW"
+	LAB_SRC=$2 LAB_WORK=$LW "$D/run" >/tmp/lab-run.out 2>&1
+	ok $? "$1: run finished"
+	[ -s "$LW/kernel" ] || tail -n 30 /tmp/lab-run.out | diag_stdin
+	lab_answers "vmstat_pins_pin=$(awk '$1 == "pin_acquired" { print $2 }' "$LW/load-pin.txt" 2>/dev/null)" \
+		"vmstat_pins_gup=$(awk '$1 == "pin_acquired" { print $2 }' "$LW/load-gup.txt" 2>/dev/null)"
+}
+
+# failed_lines: the names of the checks that failed in $CHK_OUT.
+failed_lines() { sed -n 's/ \.\.* failed \[0\/[0-9]*\]$//p' <<<"$CHK_OUT" | paste -sd'|'; }
+
+run_src solution "$D/solution"
+CHK_OUT=$(LAB_SRC=$D/solution LAB_WORK=$LW LAB_RESULTS=/tmp/lab-results.json "$D/check" 2>&1)
+CHK_RC=$?
+is "$CHK_RC" 0 "solution: check exits 0"
+is "$(tail -n 1 <<<"$CHK_OUT")" "Score: 26/26" "solution: Score: 26/26"
+[ "$CHK_RC" = 0 ] || printf '%s\n' "$CHK_OUT" | diag_stdin
+is "$(jq -r '[.score, .max_score, (.tests | length)] | @tsv' /tmp/lab-results.json)" "$(printf '26\t26\t13')" \
+	"solution: results.json has the score and 13 tests"
+is "$(awk '$1 == "pages_pinned" || $1 == "pages_unpinned" { print $2 }' "$LW/stats.txt" | uniq | wc -l)" 1 \
+	"solution: the driver's stats/ show every pinned page unpinned"
+grep -q . "$LW/trace.txt"
+ok $? "solution: the kprobes recorded the driver's pinning calls ($(grep -c . "$LW/trace.txt") events)"
+
+# The checker refuses a run of other sources than today's.
+CHK_OUT=$(LAB_SRC=/tmp/lab-nothing LAB_WORK=$LW "$D/check" 2>&1)
+is "$?" 2 "a missing working copy: check exits 2"
+grep -q "make -C labs/$LAB skel" <<<"$CHK_OUT"
+ok $? "... naming make skel"
+
+sk=/tmp/lab-$LAB-skel
+rm -rf "$sk"
+"$LABS/lib/generate-skels" "$D/solution" "$sk" >/dev/null
+run_src skeleton "$sk"
+CHK_OUT=$(LAB_SRC=$sk LAB_WORK=$LW "$D/check" 2>&1)
+CHK_RC=$?
+is "$CHK_RC" 1 "skeleton: check exits 1"
+grep -qE "^module builds for .* passed" <<<"$CHK_OUT"
+ok $? "skeleton: it builds"
+grep -qE '^part 1: data intact through pinned pages \.+ failed' <<<"$CHK_OUT"
+ok $? "skeleton: its data check fails ($(grep -c 'failed \[' <<<"$CHK_OUT") checks fail)"
+
+for bug in leaked-pin:'no pin leaked' missing-dirty:'reads mark their pages dirty' \
+	dirty-on-write:'writes leave their pages clean' no-foll-write:'reads pin with FOLL_WRITE' \
+	double-unpin:'no page unpinned twice'; do
+	name=${bug%%:*} line=${bug#*:}
+	src=/tmp/lab-$LAB-$name
+	rm -rf "$src"
+	cp -r "$D/solution" "$src"
+	patch -s -d "$src" -p1 <"$D/bugs/$name.patch"
+	run_src "$name" "$src"
+	CHK_OUT=$(LAB_SRC=$src LAB_WORK=$LW "$D/check" 2>&1)
+	CHK_RC=$?
+	is "$CHK_RC:$(failed_lines)" "1:$line" "bugs/$name.patch fails exactly '$line'"
+	[ "$CHK_RC" = 1 ] || printf '%s\n' "$CHK_OUT" | diag_stdin
+	grep -A3 -E "^$line \.+ failed" <<<"$CHK_OUT" | grep -q 'hint:'
+	ok $? "... with a hint"
+done
+done_testing
