@@ -86,10 +86,11 @@ kprobes_on() {
 # kprobes_off GROUP [SAVE_TO]: stop, save the instance's trace, remove all.
 kprobes_off() {
 	local i=$TRACEFS/instances/$1 e
-	[ -d "$i" ] || return 0
-	echo 0 >"$i/events/$1/enable" 2>/dev/null
-	[ -z "${2:-}" ] || grep -v '^#' "$i/trace" >"$2"
-	rmdir "$i"
+	if [ -d "$i" ]; then
+		echo 0 >"$i/events/$1/enable" 2>/dev/null
+		[ -z "${2:-}" ] || grep -v '^#' "$i/trace" >"$2"
+		rmdir "$i"
+	fi
 	for e in $TRACEFS/events/"$1"/*/; do
 		[ -d "$e" ] && echo "-:$1/$(basename "$e")" >>$TRACEFS/kprobe_events
 	done
