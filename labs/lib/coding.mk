@@ -16,7 +16,9 @@ endif
 skel:
 	@$(LABS_LIB)/generate-skels $(LAB_DIR)/solution $(LAB_DIR)/student
 
-clean:
+clean: clean-solution
+.PHONY: clean-solution
+clean-solution:
 	rm -rf $(LAB_DIR)/work-solution
 
 # Build on the host first: under TCG the guest takes minutes a file.

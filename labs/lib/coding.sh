@@ -31,6 +31,7 @@ coding_check_init() {
 	command -v jq >/dev/null || lab_env_fail "jq is missing: run 'make deps' (or apt-get install jq)"
 	[ -s "$WORK/kernel" ] || lab_env_fail "no observations in $WORK: run '$RUN_CMD' first"
 	coding_need_src
+	[ -f "$WORK/build.status" ] || lab_env_fail "the last run in $WORK did not finish: run '$RUN_CMD' again"
 	[ "$(cat "$WORK/source.hash" 2>/dev/null)" = "$(src_hash)" ] ||
 		lab_env_fail "$SRC_NAME changed since the last run: run '$RUN_CMD' again"
 	echo "$LAB_NAME: grading $SRC_NAME as run in $WORK (kernel $(cat "$WORK/kernel"))"
