@@ -150,9 +150,11 @@ int main(int argc, char **argv)
 	for (i = 0; i < PG; i++)
 		buf[i] = 0x5a;
 	errno = 0;
-	printf("short_write %ld %d\n", (long)pwrite(fd, buf, 2 * PG, recs[0].pos), errno);
+	i = pwrite(fd, buf, 2 * PG, recs[0].pos);
+	printf("short_write %ld %d\n", i, i < 0 ? errno : 0);
 	errno = 0;
-	printf("short_read %ld %d\n", (long)pread(fd, buf, 2 * PG, recs[0].pos), errno);
+	i = pread(fd, buf, 2 * PG, recs[0].pos);
+	printf("short_read %ld %d\n", i, i < 0 ? errno : 0);
 	munmap(buf, 2 * PG);
 	buf = map(1);
 	i = pread(fd, buf, PG, recs[0].pos);
