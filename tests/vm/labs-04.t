@@ -16,8 +16,9 @@ run_src() {
 	LW=/tmp/lab-work/$1
 	rm -rf "$LW"
 	LAB_SRC=$2 LAB_WORK=$LW "$D/run" >/tmp/lab-run.out 2>&1
-	ok $? "$1: run finished"
-	[ -s "$LW/kernel" ] || tail -n 30 /tmp/lab-run.out | diag_stdin
+	local rc=$?
+	ok $rc "$1: run finished"
+	[ "$rc" = 0 ] || tail -n 30 /tmp/lab-run.out | diag_stdin
 	lab_answers "vmstat_pins_pin=$(awk '$1 == "pin_acquired" { print $2 }' "$LW/load-pin.txt" 2>/dev/null)" \
 		"vmstat_pins_gup=$(awk '$1 == "pin_acquired" { print $2 }' "$LW/load-gup.txt" 2>/dev/null)"
 }
@@ -68,7 +69,7 @@ for bug in leaked-pin:'no pin leaked' missing-dirty:'reads mark their pages dirt
 	CHK_OUT=$(LAB_SRC=$src LAB_WORK=$LW "$D/check" 2>&1)
 	CHK_RC=$?
 	is "$CHK_RC:$(failed_lines)" "1:$line" "bugs/$name.patch fails exactly '$line'"
-	[ "$CHK_RC" = 1 ] || printf '%s\n' "$CHK_OUT" | diag_stdin
+	[ "$CHK_RC:$(failed_lines)" = "1:$line" ] || { printf '%s\n' "$CHK_OUT"; head -n 20 "$LW/dmesg.txt"; } | diag_stdin
 	grep -A3 -E "^$line \.+ failed" <<<"$CHK_OUT" | grep -q 'hint:'
 	ok $? "... with a hint"
 done
