@@ -115,6 +115,8 @@ is "$rc" 125 "a third user finds every slot taken: exit 125"
 grep -q 'all 2 lab VM slots on this machine are in use' "$w/err3"
 ok $? "... with a message that says so and when to retry"
 ok "$([ "$took" -lt 30 ] && echo 0 || echo 1)" "... at once, without booting (took ${took}s)"
+as "$U3" vm/labvm --kernel 6.1 --timeout 300 --wait-slot -- true >/dev/null 2>"$w/err3w" &
+pwait=$!
 wait "$p1"
 is "$?" 0 "the first user's VM finished"
 wait "$p2"
@@ -123,6 +125,10 @@ wait "$pself"
 is "$?" 0 "the first user's second VM waited for the first, then ran"
 grep -q 'waiting for your other lab VM' "$w/err-self"
 ok $? "... saying what it waited for"
+wait "$pwait"
+is "$?" 0 "with --wait-slot, the third user waits for a free slot, then runs"
+grep -q 'slots are in use; waiting for one' "$w/err3w"
+ok $? "... saying what it waits for"
 
 # --- a kernel image only root can read (Ubuntu's 0600)
 mkdir "$w/boot"
