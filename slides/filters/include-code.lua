@@ -1,0 +1,85 @@
+-- SPDX-License-Identifier: GPL-2.0
+-- Code on slides comes from the kit's own files, so a slide cannot drift
+-- from the code it shows:
+--   ```{.c include="module/dtape_dio.c" start="int dtape_pin_user(" end="^}"}```
+--   ```{.text include="slides/out/fig/vfat-6.12-direct.txt" lines="1-12"}```
+-- start/end select the first line containing start and the first line at or
+-- after it containing end (a leading ^ makes it a Lua pattern).  A marker
+-- that is no longer in the file stops the build: the slide needs fixing.
+-- Paths are relative to DIOLAB_ROOT (the top of the kit).
+
+local root = os.getenv("DIOLAB_ROOT") or "."
+
+local function matches(line, pat)
+  if pat:sub(1, 1) == "^" then
+    return line:find(pat) ~= nil
+  end
+  return line:find(pat, 1, true) ~= nil
+end
+
+local function fail(msg)
+  io.stderr:write("include-code: " .. msg .. "\n")
+  os.exit(1)
+end
+
+local function read_lines(path)
+  local f = io.open(root .. "/" .. path, "r")
+  if not f then
+    fail("cannot read " .. path .. " (for a generated file: make slides builds it first)")
+  end
+  local t = {}
+  for l in f:lines() do
+    t[#t + 1] = (l:gsub("\t", "        "))
+  end
+  f:close()
+  return t
+end
+
+function CodeBlock(el)
+  local path = el.attributes["include"]
+  if not path then
+    return nil
+  end
+  local lines = read_lines(path)
+  local first, last = 1, #lines
+  local range = el.attributes["lines"]
+  local s, e = el.attributes["start"], el.attributes["end"]
+  if range then
+    local a, b = range:match("^(%d+)%-(%d+)$")
+    if not a then
+      fail(path .. ": lines=\"" .. range .. "\" is not FIRST-LAST")
+    end
+    first, last = tonumber(a), tonumber(b)
+    if last > #lines then
+      fail(path .. " has " .. #lines .. " lines, the slide asks for " .. range)
+    end
+  end
+  if s then
+    first = nil
+    for i = 1, #lines do
+      if matches(lines[i], s) then first = i break end
+    end
+    if not first then fail(path .. ": start marker not found: " .. s) end
+    last = #lines
+  end
+  if e then
+    last = nil
+    for i = first, #lines do
+      if matches(lines[i], e) then last = i break end
+    end
+    if not last then fail(path .. ": end marker not found after line " .. first .. ": " .. e) end
+  end
+  -- skip= drops lines matching a plain string (e.g. a long comment block)
+  local drop = el.attributes["skip"]
+  local out = {}
+  for i = first, last do
+    if not (drop and lines[i]:find(drop, 1, true)) then
+      out[#out + 1] = lines[i]
+    end
+  end
+  el.text = table.concat(out, "\n")
+  for _, k in ipairs({ "include", "lines", "start", "end", "skip" }) do
+    el.attributes[k] = nil
+  end
+  return el
+end
