@@ -14,7 +14,7 @@ function CodeBlock(el)
     el.text = el.text:gsub(k, v)
   end
   if el.classes:includes("small") then
-    return { pandoc.RawBlock("latex", "\\fvset{fontsize=\\tiny}"), el,
+    return { pandoc.RawBlock("latex", "\\fvset{fontsize=\\fontsize{6}{7}\\selectfont}"), el,
       pandoc.RawBlock("latex", "\\fvset{fontsize=\\scriptsize}") }
   end
   return el

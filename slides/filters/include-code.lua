@@ -77,9 +77,40 @@ function CodeBlock(el)
       out[#out + 1] = lines[i]
     end
   end
+  -- a function body excerpt starts at its own left margin
+  local indent
+  for _, l in ipairs(out) do
+    if l:match("%S") then
+      local w = #l:match("^ *")
+      if not indent or w < indent then indent = w end
+    end
+  end
+  if indent and indent > 0 then
+    for i, l in ipairs(out) do out[i] = l:sub(indent + 1) end
+  end
   el.text = table.concat(out, "\n")
   for _, k in ipairs({ "include", "lines", "start", "end", "skip" }) do
     el.attributes[k] = nil
   end
   return el
+end
+
+-- ::: {.if-exists file="slides/out/fig/bench-dtape.svg"} shows its content
+-- only when that file exists (a chart from make bench results), and
+-- ::: {.if-missing file="..."} only when it does not.
+function Div(el)
+  local want
+  if el.classes:includes("if-exists") then
+    want = true
+  elseif el.classes:includes("if-missing") then
+    want = false
+  else
+    return nil
+  end
+  local f = io.open(root .. "/" .. el.attributes["file"], "r")
+  if f then f:close() end
+  if (f ~= nil) == want then
+    return el.content
+  end
+  return {}
 end
