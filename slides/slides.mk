@@ -4,8 +4,11 @@
 # figures drawn from real diotrace recordings and bench results
 # (slides/tools/figures).  Included by the top-level Makefile.
 
-SLIDES_OUT   := slides/out
-SLIDES_DECKS := $(basename $(notdir $(wildcard slides/decks/*.md)))
+# SLIDES_SRC and SLIDES_OUT may be set on the command line (the host test
+# builds a deliberately bad deck that way).
+SLIDES_SRC   ?= slides/decks
+SLIDES_OUT   ?= slides/out
+SLIDES_DECKS := $(basename $(notdir $(wildcard $(SLIDES_SRC)/*.md)))
 SLIDES_HTML  := $(SLIDES_DECKS:%=$(SLIDES_OUT)/html/%.html)
 SLIDES_PDF   := $(SLIDES_DECKS:%=$(SLIDES_OUT)/pdf/%.pdf)
 SLIDES_FIGS  := $(SLIDES_OUT)/fig/.stamp
@@ -35,7 +38,7 @@ $(SLIDES_FIGS): slides/figures.def slides/tools/figures slides/tools/dot-fit.awk
 
 # pandoc 2.17: --self-contained inlines reveal.js, the CSS and every SVG, so
 # the page loads nothing at view time.
-$(SLIDES_OUT)/html/%.html: slides/decks/%.md $(SLIDES_FIGS) $(SLIDES_NODE) $(SLIDES_SRCS)
+$(SLIDES_OUT)/html/%.html: $(SLIDES_SRC)/%.md $(SLIDES_FIGS) $(SLIDES_NODE) $(SLIDES_SRCS)
 	@mkdir -p $(@D)
 	@echo "  REVEAL  $@"
 	@$(SLIDES_PANDOC) --to revealjs --standalone --self-contained \
@@ -45,7 +48,7 @@ $(SLIDES_OUT)/html/%.html: slides/decks/%.md $(SLIDES_FIGS) $(SLIDES_NODE) $(SLI
 
 # pandoc writes the .tex; pdflatex runs here, twice (beamer's navigation),
 # so its log stays for the overfull-box check in tests/host/slides.t.
-$(SLIDES_OUT)/pdf/%.pdf: slides/decks/%.md $(SLIDES_FIGS) $(SLIDES_SRCS)
+$(SLIDES_OUT)/pdf/%.pdf: $(SLIDES_SRC)/%.md $(SLIDES_FIGS) $(SLIDES_SRCS)
 	@mkdir -p $(@D)
 	@echo "  BEAMER  $@"
 	@$(SLIDES_PANDOC) --to beamer --standalone -V aspectratio=169 -V fontsize=10pt \

@@ -48,9 +48,8 @@ async function checkDeck(ctx, file, shots) {
         if (b.left < box.left - tol || b.right > box.right + tol || b.top < box.top - tol || b.bottom > box.bottom + tol)
           out.fit.push(`${what} at [${Math.round(b.left - box.left)},${Math.round(b.top - box.top)} ${Math.round(b.width)}x${Math.round(b.height)}] outside the ${Math.round(box.width)}x${Math.round(box.height)} slide`);
         if ((el.tagName === 'PRE' || el.tagName === 'CODE' || el.tagName === 'TABLE') &&
-            (el.scrollWidth > el.clientWidth + tol || el.scrollHeight > el.clientHeight + tol) &&
-            getComputedStyle(el).overflow !== 'visible')
-          out.fit.push(`${what} clips its content (${el.scrollWidth}x${el.scrollHeight} in ${el.clientWidth}x${el.clientHeight})`);
+            (el.scrollWidth > el.clientWidth + tol || el.scrollHeight > el.clientHeight + tol))
+          out.fit.push(`${what} does not hold its content (${el.scrollWidth}x${el.scrollHeight} in ${el.clientWidth}x${el.clientHeight})`);
       }
       for (const img of s.querySelectorAll('img, image')) {
         if (img.tagName === 'IMG' && (!img.complete || img.naturalWidth === 0))
@@ -64,7 +63,7 @@ async function checkDeck(ctx, file, shots) {
       return { out, title };
     }, i);
     for (const kind of ['fit', 'image', 'notes'])
-      for (const w of r.out[kind]) fails.push(`FAIL ${name} ${kind} slide ${i + 1} (${r.title.trim()}): ${w}`);
+      for (const w of r.out[kind].slice(0, 3)) fails.push(`FAIL ${name} ${kind} slide ${i + 1} (${r.title.trim()}): ${w}`);
     if (shots) {
       fs.mkdirSync(shots, { recursive: true });
       await page.screenshot({ path: path.join(shots, `${name}-${i + 1}.png`) });
