@@ -10,7 +10,7 @@
 # when bench/results has none.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$top"
+cd "$top" || exit 1
 . tests/lib/tap.sh
 
 OVERFULL_TOL=${OVERFULL_TOL:-5}
