@@ -61,7 +61,7 @@ $(SLIDES_OUT)/pdf/%.pdf: $(SLIDES_SRC)/%.md $(SLIDES_FIGS) $(SLIDES_SRCS)
 
 # Record the traces again in the lab VM, on every lab kernel, into the
 # slides cache; the next make slides draws from them.
-slides-refresh: all
+slides-refresh: $(BIN)/diotrace $(BIN)/dioload
 	@mkdir -p $(SLIDES_CACHE) $(BUILD)/slides-rec
 	@set -e; for k in $(KERNELS); do \
 		case $$k in 6.1.*|6.1-*) s=6.1 ;; 6.12.*) s=6.12 ;; *) s=$$k ;; esac; \

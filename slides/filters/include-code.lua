@@ -22,6 +22,24 @@ local function fail(msg)
   os.exit(1)
 end
 
+-- Tabs to spaces at the kernel's 8-column stops, so aligned comments stay
+-- aligned.
+local function expand_tabs(l)
+  local out, col = {}, 0
+  for ch in l:gmatch(".") do
+    if ch == "\t" then
+      local n = 8 - col % 8
+      out[#out + 1] = string.rep(" ", n)
+      col = col + n
+    else
+      out[#out + 1] = ch
+      -- UTF-8 continuation bytes take no column
+      if ch:byte() < 0x80 or ch:byte() >= 0xC0 then col = col + 1 end
+    end
+  end
+  return table.concat(out)
+end
+
 local function read_lines(path)
   local f = io.open(root .. "/" .. path, "r")
   if not f then
@@ -29,7 +47,7 @@ local function read_lines(path)
   end
   local t = {}
   for l in f:lines() do
-    t[#t + 1] = (l:gsub("\t", "        "))
+    t[#t + 1] = expand_tabs(l)
   end
   f:close()
   return t
