@@ -37,12 +37,15 @@ help:
 	@echo "  make vm         interactive shell in the lab VM (KERNEL=6.1 picks the kernel)"
 	@echo "  make bench      run every benchmark in the lab VM (QUICK=1 for a smoke run)"
 	@echo "  make lint       checkpatch --strict, sparse, clang-tidy and cppcheck"
+	@echo "  make slides     the six decks in slides/decks as offline reveal.js HTML and beamer PDF (slides/out/)"
+	@echo "  make slides-refresh  record the decks' traces again in the lab VM, then make slides"
 	@echo "  make deps       install the Debian packages (a no-op when present)"
 	@echo "  make clean      remove build/"
 	@echo "lab kernels found: $(or $(KERNELS),none (run make deps))"
 
 deps:
 	@scripts/deps
+	@scripts/node-deps
 
 # --- kernel module, once per lab kernel -----------------------------------
 modules: $(MODULES)
@@ -74,6 +77,7 @@ $(BIN) $(TESTBIN):
 -include workloads/workloads.mk
 -include tests/unit/unit.mk
 -include bpf/bpf.mk
+-include slides/slides.mk
 
 # --- running things -----------------------------------------------------------
 # demo and test install what is missing first (a no-op when all is there).
