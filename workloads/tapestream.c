@@ -590,9 +590,10 @@ int main(int argc, char **argv)
 		       " with wrong data\n", mode_names[o.mode], o.depth,
 		       r.done, o.record, secs, mbps, r.failed, r.bad_data);
 		if (after[0] >= 0)
-			printf("drive, this run: %lld stalls, %.1f ms repositioning, "
+			printf("drive, this run: %lld stall%s, %.1f ms repositioning, "
 			       "buffer high-water %lld bytes, up to %lld in flight%s\n",
 			       after[0] - before[0],
+			       after[0] - before[0] == 1 ? "" : "s",
 			       (double)(after[1] - before[1]) / 1e6,
 			       after[2], after[3],
 			       per_run ? "" : " (those two since dtape was loaded: only root can restart them)");

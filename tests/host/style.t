@@ -28,7 +28,7 @@ if [ -n "$kfiles" ]; then
 	done
 fi
 
-ufiles=$(ls workloads/*.c tests/harness/*.c tests/unit/*.c 2>/dev/null; ls bpf/*.c 2>/dev/null | grep -v '\.bpf\.c$')
+ufiles=$(ls workloads/*.c workloads/lib/*.c tests/harness/*.c tests/unit/*.c 2>/dev/null; ls bpf/*.c 2>/dev/null | grep -v '\.bpf\.c$')
 inc=(-Itests/harness -Ibpf -Ibuild/bpf -Ibuild/bpf/include)
 # cppcheck is not given build/bpf: the generated vmlinux.h and skeleton take
 # it many minutes and are not our code.  LIBBPF_OPTS comes from libbpf.

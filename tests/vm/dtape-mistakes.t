@@ -172,7 +172,7 @@ mt -f "$TAPE" rewind
 uring_out=$("$STREAM" -m uring -q 8 -r 256k -s 8M -t 5000 "$TAPE")
 printf '%s\n' "$sync_out" "$uring_out" | diag_stdin
 mbps() { sed -n 's/.*(\([0-9.]*\) MB\/s).*/\1/p'; }
-stalls() { sed -n 's/^drive, this run: \([0-9]*\) stalls, \([0-9.]*\) ms.*/\1 \2/p'; }
+stalls() { sed -n 's/^drive, this run: \([0-9]*\) stalls\{0,1\}, \([0-9.]*\) ms.*/\1 \2/p'; }
 read -r s ms <<<"$(stalls <<<"$sync_out")"
 ok "$([ "${s:-0}" -ge 24 ] && echo 0 || echo 1)" "sync with 5 ms think time stalls on most of the 32 records ($s)"
 is "$ms" "$((s * 50)).0" "... and each stall costs 50 ms"
