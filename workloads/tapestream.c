@@ -217,7 +217,7 @@ static void finish(struct run *r, unsigned int slot, uint64_t rec, long res)
 		return;
 	}
 	if (res == -ENOSPC && !o->read) {
-		/* Every later record would fail too: one message, then stop. */
+		/* Early warning or the physical end: one message, then stop. */
 		r->failed++;
 		if (!r->full)
 			tapedev_full("tapestream", o->dev);
