@@ -58,8 +58,9 @@ $(BUILD)/modules/%/.built: $(MODULE_SRCS) scripts/build-module
 # --- user space -------------------------------------------------------------
 workloads: $(WORKLOADS)
 
+# Shared sources a workload lists in workloads/workloads.mk are compiled in.
 $(BIN)/%: workloads/%.c | $(BIN)
-	$(CC) $(CFLAGS) -o $@ $< $(LDLIBS)
+	$(CC) $(CFLAGS) -o $@ $(filter %.c,$^) $(LDLIBS)
 
 $(BIN)/tapsum: tests/harness/tapsum.c tests/harness/tap_parse.c tests/harness/tap_parse.h | $(BIN)
 	$(CC) $(CFLAGS) -o $@ $(filter %.c,$^)
