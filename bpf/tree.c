@@ -583,7 +583,7 @@ void dt_analyze(struct dt_ctx *c, struct dt_tree *t)
 {
 	struct scan s = { .c = c, .t = t };
 	const struct dt_root *r = &t->root;
-	bool wr, rd, netfs;
+	bool wr, rd, netfs, punted;
 	const char *nm;
 
 	t->nnotes = 0;
@@ -711,11 +711,18 @@ void dt_analyze(struct dt_ctx *c, struct dt_tree *t)
 		     "aligned to the logical block size, usually 512)",
 		     lowbit_align(r->buf), pos, (uint64_t)r->count);
 	}
-	if (netfs)
-		note(t, NOTE_NETFS, "not direct I/O: netfs's unbuffered %s pinned the %s's "
-		     "buffer (%" PRIu64 " page(s), FOLL_PIN) to hand it to the 9p transport; "
-		     "no bio, no disk (this file is on a 9p mount)", wr ? "write" : "read",
-		     wr ? "writer" : "reader", t->pages_foll_pin + t->pages_foll_get);
+	if (netfs) {
+		char pages[160];
+
+		/* 6.12 reads 9p through netfs (FOLL_PIN); 6.1's 9p client takes
+		 * FOLL_GET references for its zero-copy virtio transport */
+		dt_fmt_pages(t, pages, sizeof(pages));
+		note(t, NOTE_NETFS, "not direct I/O: %s the %s's buffer to hand it to the 9p "
+		     "transport: %s; no bio, no disk (the file is on a 9p mount)",
+		     t->pages_foll_pin ? (wr ? "netfs's unbuffered write pinned" :
+					  "netfs's unbuffered read pinned") :
+		     "the 9p client referenced", wr ? "writer" : "reader", pages);
+	}
 	if (t->did_dio) {
 		char fl[160] = "", pages[160];
 		const struct dt_node *g = s.seen[DT_GUP_INTERNAL] ? s.first[DT_GUP_INTERNAL] : NULL;
@@ -732,7 +739,16 @@ void dt_analyze(struct dt_ctx *c, struct dt_tree *t)
 
 	/* Steps that should have fired.  Checked only where the outcome says
 	 * the direct path really ran to the device. */
-	if (t->o_direct && t->exited && t->ret > 0 && !t->fell_back &&
+	/* io_uring first tries a request without blocking; -EAGAIN sends it
+	 * to an io-wq worker, whose own tree then shows the direct path */
+	punted = (r->sys == SYS_IO_URING_ENTER || r->sys == SYS_IO_SUBMIT) &&
+		 ((s.seen[DT_IO_WRITE] && s.first[DT_IO_WRITE]->ret == -11) ||
+		  (s.seen[DT_IO_READ] && s.first[DT_IO_READ]->ret == -11));
+	if (punted)
+		note(t, NOTE_INFO, "%s returned -EAGAIN (it would have blocked): io_uring "
+		     "handed the request to an io-wq worker, whose tree follows",
+		     s.seen[DT_IO_WRITE] ? "io_write" : "io_read");
+	if (t->o_direct && t->exited && t->ret > 0 && !t->fell_back && !punted &&
 	    (t->did_dio || any_seen(&s, CAT_DIRECT) || s.seen[DT_FAT_DIRECT_IO] ||
 	     r->ev.obj.fn2 || s.seen[DT_BLKDEV_WRITE_ITER] || s.seen[DT_BLKDEV_READ_ITER])) {
 		static const unsigned c_iter[] = { CAT_ITER, CAT_ASYNC };
