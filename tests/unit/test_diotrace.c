@@ -690,8 +690,7 @@ static void check_eiocbqueued(const char *name)
 static void test_recorded_eiocbqueued(void **state)
 {
 	(void)state;
-	/* 6.12 only: the lab VM queue left no slot to record dtape on 6.1;
-	 * tests/vm/diotrace-dtape-aio.t checks the same on both kernels */
+	check_eiocbqueued("dtape-uring-6.1.dtr");
 	check_eiocbqueued("dtape-uring-6.12.dtr");
 }
 
@@ -701,7 +700,7 @@ static void test_recorded_tree_drawing(void **state)
 {
 	static const char *const recs[] = { "vfat-6.1.dtr", "vfat-6.12.dtr", "9p-6.12.dtr",
 					    "9p-6.1.dtr", "async-6.1.dtr", "async-6.12.dtr",
-					    "dtape-uring-6.12.dtr" };
+					    "dtape-uring-6.1.dtr", "dtape-uring-6.12.dtr" };
 
 	(void)state;
 	for (size_t r = 0; r < sizeof(recs) / sizeof(recs[0]); r++) {
