@@ -225,6 +225,13 @@ static void arg_roles(struct btf *b, const struct btf_type *fn, struct dt_stepin
 	const struct btf_type *proto = btf__type_by_id(b, fn->type);
 	const struct btf_param *p = btf_params(proto);
 	int n = btf_vlen(proto);
+	const struct btf_type *rt = btf__type_by_id(b, proto->type);
+
+	while (rt && (btf_is_mod(rt) || btf_is_typedef(rt)))
+		rt = btf__type_by_id(b, rt->type);
+	si->ret_s32 = rt && ((btf_is_int(rt) && rt->size == 4 &&
+			      (btf_int_encoding(rt) & BTF_INT_SIGNED)) ||
+			     (btf_is_enum(rt) && rt->size == 4));
 
 	for (int i = 0; i < n && i < DT_NARGS; i++) {
 		const struct btf_type *t = btf__type_by_id(b, p[i].type);
