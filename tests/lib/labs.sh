@@ -154,3 +154,33 @@ doctor_01() {
 	lab_doctored_fails "vmstat count from the other kernel" "answer: vfat direct vmstat pins" \
 		'sed -i "s/^vfat_direct_pins_acquired: \(.*\)/vfat_direct_pins_acquired: 1\1/" answers.txt'
 }
+
+# ------------------------------------------------------------------ lab 02
+solve_02() {
+	local t
+	t=$(jq -c 'select(.type == "syscall" and .o_direct and .path == "/mnt/lab02e/f.bin" and (.buf % 4096) == 1)' "$LW/writes.json" | tail -n 1)
+	lab_answers "ext4_buf1_errno=$([ "$(jq -r .ret <<<"$t")" = -22 ] && echo EINVAL)" \
+		"einval_function=$(jq -r '[.calls[] | recurse(.children[]?) | select(.ret? == -22) | .fn // empty] | last' <<<"$t")" \
+		"logical_block_size=$(awk '$1 == "ext4" { print $2 }' "$LW/geometry.txt")" \
+		"min_buffer_misalignment_that_works=$(awk '$1 == "ext4" { print $2 }' "$LW/geometry.txt")" \
+		"vfat_fallback_function=fat_direct_IO" \
+		"vfat_fallback_cause=the write extends the file past its initialised size"
+}
+
+doctor_02() {
+	lab_doctored_fails "an unrelated trace" "trace is real diotrace output" \
+		'grep -v "\"type\":\"end\"" writes.json >x; mv x writes.json'
+	lab_doctored_fails "the aligned raw write removed" "aligned and sector-aligned writes direct" \
+		"jset writes.json 'select(.path != \"$(cat "$LW/raw-dev")\" or .offset != 0 or .count != 4096 or (.buf % 4096) != 0)'"
+	lab_doctored_fails "a refused write turned into success" "misaligned buffer, offset, length: EINVAL" \
+		"jset writes.json 'if .offset == 100 then .ret = 4096 else . end'"
+	lab_doctored_fails "the fallback hidden" "vfat extending write fell back" \
+		"jset writes.json 'if .path == \"/mnt/lab02v/new.bin\" then .fallback = false else . end'"
+	lab_doctored_fails "no geometry" "logical block sizes recorded" 'rm geometry.txt'
+	lab_doctored_fails "page size given" "answer: smallest misalignment that works" \
+		'sed -i "s/^min_buffer_misalignment_that_works:.*/min_buffer_misalignment_that_works: 4096/" answers.txt'
+	lab_doctored_fails "the caller named" "answer: where ext4 said EINVAL" \
+		'sed -i "s/^einval_function:.*/einval_function: ext4_file_write_iter/" answers.txt'
+	lab_doctored_fails "no cause" "answer: the fallback's cause" \
+		'sed -i "s/^vfat_fallback_cause:.*/vfat_fallback_cause: because/" answers.txt'
+}
