@@ -184,3 +184,32 @@ doctor_02() {
 	lab_doctored_fails "no cause" "answer: the fallback's cause" \
 		'sed -i "s/^vfat_fallback_cause:.*/vfat_fallback_cause: because/" answers.txt'
 }
+
+# ------------------------------------------------------------------ lab 03
+solve_03() {
+	local J=$LW/mmap.json w
+	w=$(awk '{ for (i = 1; i <= NF; i++) print $i }' "$LW/race.out")
+	lab_answers "refault_index=$(jq -s -r '[.[] | select(.type == "refault")][0].index' "$J")" \
+		"fallbacks=$(jq -s '[.[] | select(.type == "syscall" and .path == "/mnt/lab03/race.bin" and .fallback)] | length' "$J")" \
+		"fallback_errno=$(jq -s -r 'first(.[] | select(.type == "syscall" and .path == "/mnt/lab03/race.bin" and .fallback)
+			| .calls[] | recurse(.children[]?) | select(.fn? == "iomap_dio_rw") | .ret) | if . == -15 then "ENOTBLK" else tostring end' "$J")" \
+		"fsync_old=$(sed -n 's/^fsync_old=//p' <<<"$w")" "fsync_new=$(sed -n 's/^fsync_new=//p' <<<"$w")"
+}
+
+doctor_03() {
+	lab_doctored_fails "events lost" "trace is real diotrace output" \
+		'jset mmap.json "if .type == \"end\" then .lost = 3 else . end"'
+	lab_doctored_fails "the unmap note removed" "direct write: flush, invalidate, unmap" \
+		"jset mmap.json 'if .path == \"/mnt/lab03/map.bin\" then .notes |= map(select(.kind != \"unmap\")) else . end'"
+	lab_doctored_fails "no refaults" "the mapper refaulted" "jset mmap.json 'select(.type != \"refault\")'"
+	lab_doctored_fails "the mapper's output edited" "the mapper read the new data" 'sed -i "s/^after:.*/after: page0=d page1=d/" mmap.out'
+	lab_doctored_fails "no write fell back" "raced writes fell back silently" \
+		"jset mmap.json 'select(.path != \"/mnt/lab03/race.bin\" or (.fallback | not))'"
+	lab_doctored_fails "no stale warning" "stale page cache warned" \
+		"jset mmap.json 'if .path == \"/mnt/lab03/race.bin\" then .notes |= map(select(.kind != \"stale\")) else . end'"
+	lab_doctored_fails "fsync said 0" "fsync: EIO on the old fd only" 'sed -i "s/fsync_old=EIO/fsync_old=0/" race.out'
+	lab_doctored_fails "fallbacks miscounted" "answer: number of fallbacks" \
+		'sed -i "s/^fallbacks: \(.*\)/fallbacks: 9\1/" answers.txt'
+	lab_doctored_fails "EBUSY given" "answer: the errno behind a fallback" \
+		'sed -i "s/^fallback_errno:.*/fallback_errno: EBUSY/" answers.txt'
+}
