@@ -160,7 +160,7 @@ solve_02() {
 	local t
 	t=$(jq -c 'select(.type == "syscall" and .o_direct and .path == "/mnt/lab02e/f.bin" and (.buf % 4096) == 1)' "$LW/writes.json" | tail -n 1)
 	lab_answers "ext4_buf1_errno=$([ "$(jq -r .ret <<<"$t")" = -22 ] && echo EINVAL)" \
-		"einval_function=$(jq -r '[.calls[] | recurse(.children[]?) | select(.ret? == -22) | .fn // empty] | last' <<<"$t")" \
+		"einval_function=$(jq -r '[.calls[] | recurse(.children[]?) | select(.ret? == -22 and all(.children[]?; .ret? != -22)) | .fn // empty] | first' <<<"$t")" \
 		"logical_block_size=$(awk '$1 == "ext4" { print $2 }' "$LW/geometry.txt")" \
 		"min_buffer_misalignment_that_works=$(awk '$1 == "ext4" { print $2 }' "$LW/geometry.txt")" \
 		"vfat_fallback_function=fat_direct_IO" \
