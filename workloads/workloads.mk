@@ -5,3 +5,4 @@ $(BIN)/tapestream: LDLIBS += -laio -luring
 $(BIN)/dioload: LDLIBS += -laio -luring
 # Messages that name the fix for a missing module, a stray file in /dev, a full tape.
 $(BIN)/tapeio $(BIN)/tapestream $(BIN)/tapeprobe: workloads/lib/tapedev.c workloads/lib/tapedev.h
+$(BIN)/mmaprace: LDLIBS += -lpthread
