@@ -25,7 +25,7 @@ MODULES := $(if $(wildcard module/Kbuild),$(foreach k,$(KERNELS),$(BUILD)/module
 WORKLOADS := $(patsubst workloads/%.c,$(BIN)/%,$(wildcard workloads/*.c))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(TESTBIN)/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all help deps modules workloads unit-tests test demo vm bench lint clean
+.PHONY: all help deps debian-deps modules workloads unit-tests test demo vm bench lint clean
 
 all: modules workloads unit-tests $(BIN)/tapsum
 
@@ -43,9 +43,13 @@ help:
 	@echo "  make clean      remove build/"
 	@echo "lab kernels found: $(or $(KERNELS),none (run make deps))"
 
-deps:
-	@scripts/deps
+deps: debian-deps
 	@scripts/node-deps
+
+# The lab VM, the demo and the benchmarks need no npm packages (only the
+# slides do), so a student's first `make demo` installs nothing from npm.
+debian-deps:
+	@scripts/deps
 
 # --- kernel module, once per lab kernel -----------------------------------
 modules: $(MODULES)
@@ -86,15 +90,15 @@ test: deps
 	@$(MAKE) --no-print-directory all
 	@tests/run
 
-demo: deps
+demo: debian-deps
 	@$(MAKE) --no-print-directory all
 	@scripts/demo
 
-vm: deps
+vm: debian-deps
 	@$(MAKE) --no-print-directory all
 	@vm/labvm $(if $(KERNEL),--kernel $(KERNEL))
 
-bench: deps
+bench: debian-deps
 	@$(MAKE) --no-print-directory all
 	@bench/run
 

@@ -90,6 +90,30 @@ is "$(jq -r '[.dio, .pages_pinned] | @tsv' <<<"$root" 2>/dev/null)" "$(printf 't
 [ "$(stat -c %u build/unpriv.json 2>/dev/null)" = "$U1" ]
 ok $? "... and the JSON the guest wrote belongs to the student"
 
+# --- the workshop demo and a lab, as the README and labs/README.md say
+as "$U1" env SCENE=1 KERNEL=6.12 make demo >"$w/demo.out" 2>&1
+rc=$?
+is "$rc" 0 "SCENE=1 make demo runs for a user without root"
+[ "$rc" = 0 ] || tail -n 20 "$w/demo.out" | diag_stdin
+grep -q '^| 1 | buffered ext4 write: 0 pages pinned' "$w/demo.out"
+ok $? "... and prints its scene's summary"
+as "$U1" make -C labs/00-getting-started run KERNEL=6.12 >"$w/lab.out" 2>&1
+rc=$?
+is "$rc" 0 "make -C labs/00-getting-started run boots the VM for a user without root"
+[ "$rc" = 0 ] || tail -n 20 "$w/lab.out" | diag_stdin
+# The student's answers, read from the student's own trace.
+(
+	DIOLAB_ROOT=$w/kit
+	. tests/lib/labs.sh
+	LW=$w/kit/labs/00-getting-started/work
+	solve_00
+)
+chown "$U1:$U1" labs/00-getting-started/work/answers.txt 2>/dev/null
+out=$(as "$U1" make -s -C labs/00-getting-started check 2>&1)
+rc=$?
+is "$rc:$(tail -n 1 <<<"$out")" "0:Score: 10/10" "... and its check grades the student's run at full score"
+[ "$rc" = 0 ] || diag_stdin <<<"$out"
+
 # --- two users at once, a user's own second VM waits, and full slots say so
 as "$U1" vm/labvm --kernel 6.1 --timeout 300 -- sleep 40 >/dev/null 2>&1 &
 p1=$!
