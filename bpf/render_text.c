@@ -189,12 +189,12 @@ static void print_children(FILE *f, struct dt_ctx *c, const struct dt_node *pare
 			   const char *prefix, int depth, const struct render_opts *o)
 {
 	size_t nvis = visible_children(c, parent, o, NULL, 0, 0), i = 0;
-	const struct dt_node **vis = calloc(nvis ? nvis : 1, sizeof(*vis));
+	const struct dt_node **vis = calloc(nvis ? nvis : 1, sizeof(struct dt_node *));
 
 	if (!vis)
 		return;
 	visible_children(c, parent, o, vis, 0, nvis);
-	while (i < nvis) {
+	while (i < nvis && vis[i]) {
 		const struct dt_node *n = vis[i], *nx;
 		size_t run_end = i;
 		int run = 1;

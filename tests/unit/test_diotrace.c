@@ -522,6 +522,7 @@ static void check_vfat_recording(const char *name, const char *pin_fn, const cha
 	assert_true(col.refault_index <= 1);
 	collect_free(&col);
 	free(c.syms);
+	c.syms = NULL;	/* c is static: the next load must not see it */
 }
 
 static void test_recorded_vfat_61(void **state)
@@ -555,6 +556,7 @@ static void check_pin_words(const char *name, const char *want, const char *kind
 	assert_non_null(strstr(J(&col, i), k));
 	collect_free(&col);
 	free(c.syms);
+	c.syms = NULL;	/* c is static: the next load must not see it */
 }
 
 static void test_foll_get_is_not_pinning(void **state)
@@ -650,6 +652,7 @@ static void check_async_recording(const char *name)
 	assert_non_null(strstr(J(&col, i), "\"dio\":true"));
 	collect_free(&col);
 	free(c.syms);
+	c.syms = NULL;	/* c is static: the next load must not see it */
 }
 
 static void test_recorded_async_61(void **state)
@@ -685,6 +688,7 @@ static void check_eiocbqueued(const char *name)
 	assert_true(queued >= 1);
 	collect_free(&col);
 	free(c.syms);
+	c.syms = NULL;	/* c is static: the next load must not see it */
 }
 
 static void test_recorded_eiocbqueued(void **state)
@@ -712,6 +716,7 @@ static void test_recorded_tree_drawing(void **state)
 			assert_tree_drawing(T(&col, i));
 		collect_free(&col);
 		free(c.syms);
+		c.syms = NULL;	/* c is static: the next load must not see it */
 	}
 }
 
@@ -739,6 +744,7 @@ static void check_9p_recording(const char *name, const char *what)
 	assert_true(n9p >= 1);
 	collect_free(&col);
 	free(c.syms);
+	c.syms = NULL;	/* c is static: the next load must not see it */
 }
 
 static void test_recorded_9p(void **state)
@@ -803,6 +809,7 @@ static void test_recorded_dot(void **state)
 	free(buf);
 	collect_free(&col);
 	free(c.syms);
+	c.syms = NULL;	/* c is static: the next load must not see it */
 }
 
 int main(void)
