@@ -527,7 +527,7 @@ static int do_trace(void)
 	struct resolver *r;
 	struct utsname u;
 	char err[256];
-	uint64_t t0 = now_ns(), deadline = 0, t_res = 0, t_load = 0;
+	uint64_t t0 = now_ns(), deadline = 0, t_sym = 0, t_res = 0, t_open = 0, t_load = 0;
 	double attach_ms;
 	int go[2] = { -1, -1 };
 	pid_t child = 0;
@@ -557,6 +557,7 @@ static int do_trace(void)
 		fprintf(stderr, "diotrace: %s\n", err);
 		return 1;
 	}
+	t_sym = now_ns();
 	uname(&u);
 	snprintf(c.release, sizeof(c.release), "%s", u.release);
 	c.addr2name = resolver_addr2name;
@@ -570,6 +571,7 @@ static int do_trace(void)
 		return 0;
 	}
 
+	t_res = now_ns();
 	oopts.btf_custom_path = env.btf;
 	skel = diotrace_bpf__open_opts(&oopts);
 	if (!skel) {
@@ -637,7 +639,7 @@ static int do_trace(void)
 	set_load(skel->progs.tp_exit_io_uring_enter,
 		 resolver_tp_exists(r, "syscalls/sys_exit_io_uring_enter"));
 
-	t_res = now_ns();
+	t_open = now_ns();
 	if (diotrace_bpf__load(skel)) {
 		int e = errno;
 
@@ -746,8 +748,9 @@ static int do_trace(void)
 	}
 	attach_ms = (now_ns() - t0) / 1e6;
 	if (env.verbose) {
-		fprintf(stderr, "diotrace: resolved in %.1f ms, loaded in %.1f ms\n",
-			(t_res - t0) / 1e6, (t_load - t0) / 1e6);
+		fprintf(stderr, "diotrace: start-up: symbols and BTF %.0f ms, resolution %.0f ms, "
+			"BPF open %.0f ms, load %.0f ms\n", (t_sym - t0) / 1e6, (t_res - t_sym) / 1e6,
+			(t_open - t_res) / 1e6, (t_load - t_open) / 1e6);
 		dt_print_resolution(stderr, &c);
 		fprintf(stderr, "diotrace: %d steps attached (%d links) in %.1f ms\n", nattached,
 			nlinks, attach_ms);

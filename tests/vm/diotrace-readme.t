@@ -17,17 +17,21 @@ check "labfs ext4" "$LABFS" ext4 $M
 dd if=/dev/zero of=$M/f bs=64k count=1 status=none
 sync
 
-# dd's own messages (and diotrace's) go to a pipe, as to a terminal in the README
-"$DIOTRACE" -- dd if=/dev/zero of=$M/f bs=64k count=1 oflag=direct conv=notrunc 2>&1 | cat >/tmp/rd.txt
+# Both outputs go to pipes, as to a terminal in the README (a pipe is not a
+# file, so dd's messages are not traced).  They are kept apart: dd writes
+# its last line in two pieces, and a tree printed between them would not
+# start a line.
+{ "$DIOTRACE" -- dd if=/dev/zero of=$M/f bs=64k count=1 oflag=direct conv=notrunc \
+	2>&1 1>&3 3>&- | cat >/tmp/rd.err; } 3>&1 | cat >/tmp/rd.txt
 ok $? "plain diotrace -- dd ran"
 heads=$(grep -E '^#[0-9]+ ' /tmp/rd.txt)
 is "$(grep -c . <<<"$heads")" 1 "one tree shown"
 [[ "$heads" == *"dd["*"] write(fd=1 $M/f, 65536 bytes) O_DIRECT = 65536 "* ]]
 ok $? "it is the O_DIRECT write ($heads)"
-[ -n "$heads" ] || diag_stdin </tmp/rd.txt
+[ -n "$heads" ] || cat /tmp/rd.txt /tmp/rd.err | diag_stdin
 grep -q "=> direct I/O via iomap_dio_rw: 16 pages pinned (FOLL_PIN)\|=> direct I/O via iomap_dio_rw: 16 page references (FOLL_GET, not counted as pins)" /tmp/rd.txt
 ok $? "the write's summary names its pins or references"
-grep -qE 'left out [1-9][0-9]* syscall\(s\) on 9p mounts .*--include-9p' /tmp/rd.txt
+grep -qE 'left out [1-9][0-9]* syscall\(s\) on 9p mounts .*--include-9p' /tmp/rd.err
 ok $? "the 9p syscalls left out are counted, with the option that shows them"
 grep -q 'direct I/O via ?' /tmp/rd.txt; is $? 1 "no 'direct I/O via ?' tree"
 
