@@ -25,7 +25,7 @@ MODULES := $(if $(wildcard module/Kbuild),$(foreach k,$(KERNELS),$(BUILD)/module
 WORKLOADS := $(patsubst workloads/%.c,$(BIN)/%,$(wildcard workloads/*.c))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(TESTBIN)/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all help deps modules workloads unit-tests test demo vm bench lint clean
+.PHONY: all help deps debian-deps modules workloads unit-tests test demo vm bench lint clean
 
 all: modules workloads unit-tests $(BIN)/tapsum
 
@@ -37,11 +37,18 @@ help:
 	@echo "  make vm         interactive shell in the lab VM (KERNEL=6.1 picks the kernel)"
 	@echo "  make bench      run every benchmark in the lab VM (QUICK=1 for a smoke run)"
 	@echo "  make lint       checkpatch --strict, sparse, clang-tidy and cppcheck"
+	@echo "  make slides     the six decks in slides/decks as offline reveal.js HTML and beamer PDF (slides/out/)"
+	@echo "  make slides-refresh  record the decks' traces again in the lab VM, then make slides"
 	@echo "  make deps       install the Debian packages (a no-op when present)"
 	@echo "  make clean      remove build/"
 	@echo "lab kernels found: $(or $(KERNELS),none (run make deps))"
 
-deps:
+deps: debian-deps
+	@scripts/node-deps
+
+# The lab VM, the demo and the benchmarks need no npm packages (only the
+# slides do), so a student's first `make demo` installs nothing from npm.
+debian-deps:
 	@scripts/deps
 
 # --- kernel module, once per lab kernel -----------------------------------
@@ -55,8 +62,9 @@ $(BUILD)/modules/%/.built: $(MODULE_SRCS) scripts/build-module
 # --- user space -------------------------------------------------------------
 workloads: $(WORKLOADS)
 
+# Shared sources a workload lists in workloads/workloads.mk are compiled in.
 $(BIN)/%: workloads/%.c | $(BIN)
-	$(CC) $(CFLAGS) -o $@ $< $(LDLIBS)
+	$(CC) $(CFLAGS) -o $@ $(filter %.c,$^) $(LDLIBS)
 
 $(BIN)/tapsum: tests/harness/tapsum.c tests/harness/tap_parse.c tests/harness/tap_parse.h | $(BIN)
 	$(CC) $(CFLAGS) -o $@ $(filter %.c,$^)
@@ -74,6 +82,7 @@ $(BIN) $(TESTBIN):
 -include workloads/workloads.mk
 -include tests/unit/unit.mk
 -include bpf/bpf.mk
+-include slides/slides.mk
 -include labs/lib/modules.mk
 
 # --- running things -----------------------------------------------------------
@@ -82,15 +91,15 @@ test: deps
 	@$(MAKE) --no-print-directory all
 	@tests/run
 
-demo: deps
+demo: debian-deps
 	@$(MAKE) --no-print-directory all
 	@scripts/demo
 
-vm: deps
+vm: debian-deps
 	@$(MAKE) --no-print-directory all
 	@vm/labvm $(if $(KERNEL),--kernel $(KERNEL))
 
-bench: deps
+bench: debian-deps
 	@$(MAKE) --no-print-directory all
 	@bench/run
 

@@ -42,6 +42,9 @@ static struct env {
 	bool rd, wr;
 	int depth;
 	bool json, summary, dot, list, verbose, all, no_collapse, sync_detach;
+	bool include_9p, show_vfs_only;
+	int argc;		/* the command line as typed, for the lab VM hint */
+	char **argv;
 	const char *out;
 	const char *btf;
 	long count;
@@ -69,7 +72,8 @@ static const char doc[] =
 "The JSON schema is documented in docs/diotrace-json.md.";
 
 enum { OPT_PATH = 1000, OPT_DEV, OPT_READ, OPT_WRITE, OPT_DEPTH, OPT_JSON, OPT_SUMMARY,
-       OPT_DOT, OPT_LIST, OPT_BTF, OPT_ALL, OPT_NOCOLLAPSE, OPT_SYNC_DETACH };
+       OPT_DOT, OPT_LIST, OPT_BTF, OPT_ALL, OPT_NOCOLLAPSE, OPT_SYNC_DETACH, OPT_9P,
+       OPT_VFS_ONLY };
 
 static const struct argp_option opts[] = {
 	{ "pid", 'p', "PID", 0, "Trace this process (and its children)", 0 },
@@ -92,6 +96,12 @@ static const struct argp_option opts[] = {
 	{ "no-collapse", OPT_NOCOLLAPSE, NULL, 0, "Do not merge repeated sibling calls", 0 },
 	{ "sync-detach", OPT_SYNC_DETACH, NULL, 0,
 	  "Wait for every probe to be detached before exiting", 0 },
+	{ "include-9p", OPT_9P, NULL, 0,
+	  "Also trace files on 9p mounts (left out by default: in the lab VM the host root "
+	  "and the project tree are 9p, so every program start reads its libraries there)", 0 },
+	{ "show-vfs-only", OPT_VFS_ONLY, NULL, 0,
+	  "Also show buffered syscalls that went no further than vfs_read/vfs_write "
+	  "(pipes, terminals, /dev/zero)", 0 },
 	{ 0 },
 };
 
@@ -128,6 +138,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 	case OPT_ALL: env.all = true; break;
 	case OPT_NOCOLLAPSE: env.no_collapse = true; break;
 	case OPT_SYNC_DETACH: env.sync_detach = true; break;
+	case OPT_9P: env.include_9p = true; break;
+	case OPT_VFS_ONLY: env.show_vfs_only = true; break;
 	case ARGP_KEY_ARG:
 		if (env.mode == MODE_REPORT && !env.report_file) {
 			env.report_file = arg;
@@ -158,6 +170,8 @@ struct out_state {
 	struct render_opts ro;
 	struct dt_summary *sum;
 	long trees;
+	long hidden_vfs, hidden_9p;
+	uint64_t skipped_9p;	/* left out in BPF, before a tree was started */
 	unsigned devmaj, devmin;
 	bool devfilter;
 	int flush_known;	/* 0: not yet; 1: a regular file; 2: flush each tree */
@@ -192,6 +206,16 @@ static void on_tree(struct dt_tree *t, void *arg)
 	if (s->devfilter && ((t->root.ev.obj.dev >> 20) != s->devmaj ||
 			     (t->root.ev.obj.dev & 0xfffff) != s->devmin))
 		return;
+	/* BPF leaves 9p syscalls out; an async request's file is known only
+	 * once the tree has started, and report may read a --include-9p run */
+	if (t->root.ev.obj.on_9p && !env.include_9p) {
+		s->hidden_9p++;
+		return;
+	}
+	if (t->vfs_only && !t->o_direct && t->exited && t->ret >= 0 && !env.show_vfs_only) {
+		s->hidden_vfs++;
+		return;
+	}
 	s->trees++;
 	if (s->sum)
 		summary_add(s->sum, s->c, t);
@@ -257,6 +281,14 @@ static void print_end(struct out_state *s, double attach_ms)
 	fflush(f);
 	fprintf(stderr, "diotrace: %ld syscall(s) traced, %" PRIu64 " event(s) lost%s\n", s->trees,
 		c->lost_total, c->lost_total ? " (ring buffer full: trees marked incomplete)" : "");
+	if (s->skipped_9p + s->hidden_9p)
+		fprintf(stderr, "diotrace: left out %" PRIu64 " syscall(s) on 9p mounts (the lab VM's "
+			"host root and project tree; --include-9p shows them)\n",
+			s->skipped_9p + s->hidden_9p);
+	if (s->hidden_vfs)
+		fprintf(stderr, "diotrace: left out %ld buffered syscall(s) that went no further than "
+			"the VFS (pipes, terminals, /dev/zero; --show-vfs-only shows them)\n",
+			s->hidden_vfs);
 	if (env.verbose || env.summary) {
 		fprintf(stderr, "diotrace: attached steps that never fired:");
 		for (unsigned i = 0; i < DT_STEP__N; i++)
@@ -425,6 +457,62 @@ static void whyadd(struct dt_stepinfo *si, const char *fmt, const char *a, int e
 		snprintf(si->why + o, sizeof(si->why) - o, fmt, a, strerror(e));
 }
 
+/* Print ARG so that a POSIX shell reads it back as one word. */
+static void shell_quote(FILE *f, const char *a)
+{
+	if (*a && strspn(a, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			    "0123456789_@%+=:,./-") == strlen(a)) {
+		fputs(a, f);
+		return;
+	}
+	fputc('\'', f);
+	for (; *a; a++)
+		if (*a == '\'')
+			fputs("'\\''", f);
+		else
+			fputc(*a, f);
+	fputc('\'', f);
+}
+
+/*
+ * The lab VM is where diotrace sees everything: on the build host (no
+ * kprobes, fentry refused) or without root, say how to run the very same
+ * command there.  The guest sees the project at the same path, so the
+ * paths are this binary's own, resolved.  Not inside the guest itself.
+ */
+static void vm_hint(const char *why)
+{
+	char exe[4096], labvm[4200];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *p;
+	bool have_labvm;
+
+	if (getenv("DIOLAB_GUEST"))
+		return;
+	if (n <= 0)
+		return;
+	exe[n] = 0;
+	p = strstr(exe, "/build/bin/diotrace");
+	have_labvm = false;
+	if (p && !strcmp(p, "/build/bin/diotrace")) {
+		snprintf(labvm, sizeof(labvm), "%.*s/vm/labvm", (int)(p - exe), exe);
+		have_labvm = access(labvm, X_OK) == 0;
+	}
+	if (!have_labvm)
+		snprintf(labvm, sizeof(labvm), "vm/labvm");
+	fprintf(stderr, "diotrace: %s:\n  ", why);
+	shell_quote(stderr, labvm);
+	fputs(" -- ", stderr);
+	shell_quote(stderr, exe);
+	for (int i = 1; i < env.argc; i++) {
+		fputc(' ', stderr);
+		shell_quote(stderr, env.argv[i]);
+	}
+	fputc('\n', stderr);
+	fprintf(stderr, "diotrace: (the guest sees this project at the same path; make a scratch "
+		"file system there with vm/guest/labfs ext4 /mnt/x)\n");
+}
+
 static int do_trace(void)
 {
 	static struct dt_ctx c;
@@ -439,7 +527,7 @@ static int do_trace(void)
 	struct resolver *r;
 	struct utsname u;
 	char err[256];
-	uint64_t t0 = now_ns(), deadline = 0, t_res = 0, t_load = 0;
+	uint64_t t0 = now_ns(), deadline = 0, t_sym = 0, t_res = 0, t_open = 0, t_load = 0;
 	double attach_ms;
 	int go[2] = { -1, -1 };
 	pid_t child = 0;
@@ -449,6 +537,7 @@ static int do_trace(void)
 	if (geteuid() != 0) {
 		fprintf(stderr, "diotrace: must run as root (loading BPF needs CAP_BPF and "
 			"CAP_PERFMON).\nWithout root, render a recording: diotrace report FILE\n");
+		vm_hint("or trace in the lab VM (root there, and its kernels let every step attach)");
 		return 1;
 	}
 	if (env.pid && kill(env.pid, 0) && errno == ESRCH) {
@@ -468,6 +557,7 @@ static int do_trace(void)
 		fprintf(stderr, "diotrace: %s\n", err);
 		return 1;
 	}
+	t_sym = now_ns();
 	uname(&u);
 	snprintf(c.release, sizeof(c.release), "%s", u.release);
 	c.addr2name = resolver_addr2name;
@@ -475,10 +565,13 @@ static int do_trace(void)
 	resolver_resolve(r, &c, cfg);
 	if (env.list) {
 		dt_print_resolution(stdout, &c);
+		if (c.degraded[0] && strstr(c.degraded, "only tracepoints"))
+			vm_hint("to see every step, run it in the lab VM");
 		resolver_free(r);
 		return 0;
 	}
 
+	t_res = now_ns();
 	oopts.btf_custom_path = env.btf;
 	skel = diotrace_bpf__open_opts(&oopts);
 	if (!skel) {
@@ -495,6 +588,8 @@ static int do_trace(void)
 		fl |= DT_F_WRITE;
 	if (env.pid || env.cmd)
 		fl |= DT_F_PID;
+	if (env.include_9p)
+		fl |= DT_F_9P;
 	if (env.comm) {
 		fl |= DT_F_COMM;
 		strncpy((char *)skel->rodata->filter_comm, env.comm, DT_COMM_LEN - 1);
@@ -544,7 +639,7 @@ static int do_trace(void)
 	set_load(skel->progs.tp_exit_io_uring_enter,
 		 resolver_tp_exists(r, "syscalls/sys_exit_io_uring_enter"));
 
-	t_res = now_ns();
+	t_open = now_ns();
 	if (diotrace_bpf__load(skel)) {
 		int e = errno;
 
@@ -653,14 +748,17 @@ static int do_trace(void)
 	}
 	attach_ms = (now_ns() - t0) / 1e6;
 	if (env.verbose) {
-		fprintf(stderr, "diotrace: resolved in %.1f ms, loaded in %.1f ms\n",
-			(t_res - t0) / 1e6, (t_load - t0) / 1e6);
+		fprintf(stderr, "diotrace: start-up: symbols and BTF %.0f ms, resolution %.0f ms, "
+			"BPF open %.0f ms, load %.0f ms\n", (t_sym - t0) / 1e6, (t_res - t_sym) / 1e6,
+			(t_open - t_res) / 1e6, (t_load - t_open) / 1e6);
 		dt_print_resolution(stderr, &c);
 		fprintf(stderr, "diotrace: %d steps attached (%d links) in %.1f ms\n", nattached,
 			nlinks, attach_ms);
 	}
 	if (c.degraded[0])
 		fprintf(stderr, "diotrace: %s\n", c.degraded);
+	if (c.degraded[0] && strstr(c.degraded, "only tracepoints"))
+		vm_hint("to see the function calls, run the same command in the lab VM");
 
 	if (env.out && env.mode == MODE_TRACE && !(s.out = fopen(env.out, "w"))) {
 		fprintf(stderr, "diotrace: cannot write %s: %s\n", env.out, strerror(errno));
@@ -725,6 +823,10 @@ static int do_trace(void)
 					       sizeof(*v) * ncpu, 0))
 			for (int i = 0; i < ncpu; i++)
 				c.lost_total += v[i];
+		if (v && !bpf_map__lookup_elem(skel->maps.skipped_9p, &k, sizeof(k), v,
+					       sizeof(*v) * ncpu, 0))
+			for (int i = 0; i < ncpu; i++)
+				s.skipped_9p += v[i];
 		free(v);
 	}
 	if (s.rec) {
@@ -789,6 +891,13 @@ int main(int argc, char **argv)
 	static const struct argp argp = { opts, parse_opt, "[-- CMD ARGS] | FILE", doc, 0, 0, 0 };
 	int first = 1;
 
+	/* argp and the mode switch below rewrite argv: keep the original */
+	env.argc = argc;
+	env.argv = calloc(argc + 1, sizeof(char *));
+	for (int i = 0; env.argv && i < argc; i++)
+		env.argv[i] = argv[i];
+	if (!env.argv)
+		env.argc = 0;
 	if (argc > 1 && !strcmp(argv[1], "record")) {
 		env.mode = MODE_RECORD;
 		first = 2;

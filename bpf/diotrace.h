@@ -62,6 +62,9 @@ enum dt_ev_type {
 	EV_WORKER,		/* a dtape tracepoint in the drive's worker thread for
 				 * a traced request: pid/tid are the submitter's,
 				 * ret is the time since submission */
+	EV_FILE,		/* struct dt_root: the file an async request
+				 * (io_uring, aio) works on, found in the request
+				 * because the submitting syscall names none */
 };
 
 /* How a step's probe was attached, stored in the event for the record. */
@@ -110,7 +113,8 @@ struct dt_objdesc {		/* decoded mapping/inode/bio/file */
 	__u8 has_bio;
 	__u8 has_file;
 	__u8 mapped;		/* the file has VMAs (mapping_mapped()) */
-	__u8 pad[2];
+	__u8 on_9p;		/* the file is on a 9p mount (s_magic V9FS_MAGIC) */
+	__u8 pad;
 };
 
 struct dt_event {
@@ -173,5 +177,6 @@ struct dt_stepcfg {
 #define DT_F_READ  0x4
 #define DT_F_WRITE 0x8
 #define DT_F_ALL   0x10	/* no pid/comm filter: trace everything but ourselves */
+#define DT_F_9P    0x20	/* also files on 9p mounts (the lab VM's host root) */
 
 #endif

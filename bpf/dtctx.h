@@ -27,6 +27,11 @@ struct dt_stepinfo {
 	uint8_t flags;
 	uint8_t method;			/* enum dt_method, M_NONE: not traced */
 	uint8_t backup_kprobe;		/* kprobe loaded in case fentry attach fails */
+	/* returns a 32-bit int: fexit and kretprobe hand over the whole
+	 * register, so -EIOCBQUEUED arrives as 4294966767 unless the tree
+	 * builder sign-extends it (this byte sat in padding: recordings keep
+	 * their layout) */
+	uint8_t ret_s32;
 	uint64_t fired;			/* live counter, not recorded */
 };
 

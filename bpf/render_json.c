@@ -205,9 +205,14 @@ void render_json(FILE *f, struct dt_ctx *c, struct dt_tree *t, const struct rend
 		json_str(f, t->fallback_reason);
 	else
 		fprintf(f, "null");
-	fprintf(f, ",\"pages_pinned\":%" PRIu64 ",\"pages_dropped\":%" PRIu64
-		",\"flushed_bytes\":%" PRIu64, t->pages_pinned, t->pages_dropped,
-		t->pages_flushed_bytes);
+	fprintf(f, ",\"pages_pinned\":%" PRIu64 ",\"pin_kind\":", t->pages_pinned);
+	if (dt_pin_kind(t))
+		json_str(f, dt_pin_kind(t));
+	else
+		fprintf(f, "null");
+	fprintf(f, ",\"pages_foll_pin\":%" PRIu64 ",\"pages_foll_get\":%" PRIu64
+		",\"pages_dropped\":%" PRIu64 ",\"flushed_bytes\":%" PRIu64, t->pages_foll_pin,
+		t->pages_foll_get, t->pages_dropped, t->pages_flushed_bytes);
 	fprintf(f, ",\"chain\":[");
 	json_chain(f, c, &t->top, &first);
 	fprintf(f, "],\"notes\":[");

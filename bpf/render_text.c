@@ -2,6 +2,7 @@
 /* The default view: an indented tree, short enough to read in class. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "dtape_ev.h"
 #include "render.h"
@@ -9,7 +10,7 @@
 const char *dt_note_kind(unsigned k)
 {
 	static const char *n[] = { "fallback", "unmap", "flush", "inval_fail", "stale",
-				   "einval", "missing", "lost", "direct", "info" };
+				   "einval", "missing", "lost", "direct", "info", "netfs" };
 	return k < sizeof(n) / sizeof(n[0]) ? n[k] : "?";
 }
 
@@ -167,29 +168,45 @@ static void fmt_dur(uint64_t ns, char *buf, size_t len)
 		snprintf(buf, len, "%.1fus", ns / 1e3);
 }
 
+/* The children drawn under parent: a folded child's own children take its
+ * place, so that "last" (└─) is decided among what is actually drawn. */
+static size_t visible_children(struct dt_ctx *c, const struct dt_node *parent,
+			       const struct render_opts *o, const struct dt_node **out,
+			       size_t n, size_t max)
+{
+	for (const struct dt_node *ch = parent->first; ch; ch = ch->next) {
+		if (dt_node_hidden(c, ch) && !o->show_folded)
+			n = visible_children(c, ch, o, out, n, max);
+		else if (out && n < max)
+			out[n++] = ch;
+		else
+			n++;
+	}
+	return n;
+}
+
 static void print_children(FILE *f, struct dt_ctx *c, const struct dt_node *parent,
 			   const char *prefix, int depth, const struct render_opts *o)
 {
-	const struct dt_node *n = parent->first;
+	size_t nvis = visible_children(c, parent, o, NULL, 0, 0), i = 0;
+	const struct dt_node **vis = calloc(nvis ? nvis : 1, sizeof(struct dt_node *));
 
-	while (n) {
-		const struct dt_node *run_end = n, *nx;
+	if (!vis)
+		return;
+	visible_children(c, parent, o, vis, 0, nvis);
+	while (i < nvis && vis[i]) {
+		const struct dt_node *n = vis[i], *nx;
+		size_t run_end = i;
 		int run = 1;
-		char args[320], ret[48], dur[32], pfx[256];
+		char args[320], ret[64], dur[32], pfx[256];
 		bool last;
 
-		if (dt_node_hidden(c, n) && !o->show_folded) {
-			/* fold: print its children at this level */
-			print_children(f, c, n, prefix, depth, o);
-			n = n->next;
-			continue;
-		}
 		if (!o->no_collapse)
-			while (run_end->next && same_leaf(n, run_end->next)) {
-				run_end = run_end->next;
+			while (run_end + 1 < nvis && same_leaf(n, vis[run_end + 1])) {
+				run_end++;
 				run++;
 			}
-		nx = run_end->next;
+		nx = run_end + 1 < nvis ? vis[run_end + 1] : NULL;
 		last = !nx;
 		dt_fmt_args(c, n, args, sizeof(args));
 		dt_fmt_ret(n, ret, sizeof(ret));
@@ -205,8 +222,8 @@ static void print_children(FILE *f, struct dt_ctx *c, const struct dt_node *pare
 		if (run > 1) {
 			uint64_t bytes = 0;
 
-			for (const struct dt_node *k = n; k != nx; k = k->next)
-				bytes += k->ev.obj.bi_size;
+			for (size_t k = i; k <= run_end; k++)
+				bytes += vis[k]->ev.obj.bi_size;
 			fprintf(f, " ×%d", run);
 			if (bytes)
 				fprintf(f, " (%" PRIu64 " KiB total)", bytes >> 10);
@@ -222,14 +239,15 @@ static void print_children(FILE *f, struct dt_ctx *c, const struct dt_node *pare
 			else
 				print_children(f, c, n, pfx, depth + 1, o);
 		}
-		n = nx;
+		i = run_end + 1;
 	}
+	free(vis);
 }
 
 void render_text(FILE *f, struct dt_ctx *c, struct dt_tree *t, const struct render_opts *o)
 {
 	const struct dt_root *r = &t->root;
-	char dur[32] = "", ret[48];
+	char dur[32] = "", ret[64];
 	const char *e;
 
 	if (t->exited && t->ts_exit >= r->ev.ts)
@@ -242,12 +260,19 @@ void render_text(FILE *f, struct dt_ctx *c, struct dt_tree *t, const struct rend
 		snprintf(ret, sizeof(ret), "%" PRId64, t->ret);
 	fprintf(f, "#%" PRIu64 " %.16s[%u/%u] %s(", t->seq, r->comm, r->ev.pid, r->ev.tid,
 		dt_sys_name(r->sys));
+	/* the async roots' files come from their requests (EV_FILE) */
 	if (r->sys == SYS_ASYNC_WORKER)
-		fprintf(f, "%s", dt_step_label(c, r->ev.step));
-	else if (r->fd >= 0)
-		fprintf(f, "fd=%d %s, %" PRIu64 " bytes", r->fd, t->path, (uint64_t)r->count);
+		fprintf(f, "%s%s%s", dt_step_label(c, r->ev.step), *t->path ? ", file " : "",
+			t->path);
+	else if (r->sys == SYS_IO_URING_ENTER)
+		fprintf(f, "ring fd=%d, to_submit=%" PRIu64 "%s%s", r->fd, (uint64_t)r->count,
+			*t->path ? ", file " : "", t->path);
+	else if (r->sys == SYS_IO_SUBMIT)
+		fprintf(f, "nr=%" PRIu64 "%s%s", (uint64_t)r->count, *t->path ? ", file " : "",
+			t->path);
 	else
-		fprintf(f, "nr=%" PRIu64, (uint64_t)r->count);
+		fprintf(f, "fd=%d%s%s, %" PRIu64 " bytes", r->fd, *t->path ? " " : "", t->path,
+			(uint64_t)r->count);
 	if (r->offset >= 0)
 		fprintf(f, " @ %" PRId64, (int64_t)r->offset);
 	fprintf(f, ")%s = %s  %s\n", t->o_direct ? " O_DIRECT" : "", ret, dur);

@@ -19,13 +19,8 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include "ksyms.h"
 #include "resolve.h"
-
-struct ksym {
-	uint64_t addr;
-	char *name;
-	char *mod;	/* NULL for vmlinux */
-};
 
 struct modbtf {
 	char name[64];
@@ -33,12 +28,8 @@ struct modbtf {
 };
 
 struct resolver {
-	struct ksym *syms;	/* sorted by name */
-	size_t nsyms;
-	struct ksym **byaddr;	/* text symbols sorted by address */
-	size_t naddr;
-	char **aff;		/* available_filter_functions, sorted */
-	size_t naff;
+	struct ksyms *syms;	/* kallsyms' text symbols */
+	struct ksyms *aff;	/* available_filter_functions */
 	struct btf *vmlinux;
 	struct modbtf mods[64];
 	int nmods;
@@ -48,123 +39,22 @@ struct resolver {
 	char namebuf[DT_SYM_LEN + 32];
 };
 
-static int cmp_ksym_name(const void *a, const void *b)
-{
-	return strcmp(((const struct ksym *)a)->name, ((const struct ksym *)b)->name);
-}
-
-static int cmp_ksym_addr(const void *a, const void *b)
-{
-	const struct ksym *x = *(struct ksym *const *)a, *y = *(struct ksym *const *)b;
-
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int load_kallsyms(struct resolver *r)
-{
-	FILE *f = fopen("/proc/kallsyms", "r");
-	char line[512];
-	size_t cap = 0;
-
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long long addr;
-		char type, name[256], mod[128] = "";
-		int n = sscanf(line, "%llx %c %255s [%127[^]]]", &addr, &type, name, mod);
-
-		if (n < 3 || (type != 't' && type != 'T'))
-			continue;
-		if (r->nsyms == cap) {
-			cap = cap ? cap * 2 : 65536;
-			r->syms = realloc(r->syms, cap * sizeof(*r->syms));
-			if (!r->syms) {
-				fclose(f);
-				return -ENOMEM;
-			}
-		}
-		r->syms[r->nsyms].addr = addr;
-		r->syms[r->nsyms].name = strdup(name);
-		r->syms[r->nsyms].mod = n == 4 ? strdup(mod) : NULL;
-		r->nsyms++;
-	}
-	fclose(f);
-	if (!r->nsyms)
-		return -ENOENT;
-	qsort(r->syms, r->nsyms, sizeof(struct ksym), cmp_ksym_name);
-	r->byaddr = calloc(r->nsyms, sizeof(struct ksym *));
-	if (!r->byaddr)
-		return -ENOMEM;
-	for (size_t i = 0; i < r->nsyms; i++)
-		if (r->syms[i].addr)
-			r->byaddr[r->naddr++] = &r->syms[i];
-	qsort(r->byaddr, r->naddr, sizeof(struct ksym *), cmp_ksym_addr);
-	return 0;
-}
-
-static void load_aff(struct resolver *r)
-{
-	char path[256], line[512];
-	size_t cap = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/available_filter_functions", r->tracefs);
-	f = fopen(path, "r");
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		char name[256];
-
-		if (sscanf(line, "%255s", name) != 1)
-			continue;
-		if (r->naff == cap) {
-			cap = cap ? cap * 2 : 65536;
-			r->aff = realloc(r->aff, cap * sizeof(*r->aff));
-			if (!r->aff)
-				break;
-		}
-		r->aff[r->naff++] = strdup(name);
-	}
-	fclose(f);
-	if (r->aff)
-		qsort(r->aff, r->naff, sizeof(*r->aff), cmp_str);
-}
-
 static const struct ksym *ksym_find(const struct resolver *r, const char *name)
 {
-	struct ksym key = { .name = (char *)name };
-
-	return bsearch(&key, r->syms, r->nsyms, sizeof(*r->syms), cmp_ksym_name);
+	return ksyms_find(r->syms, name);
 }
 
 static bool in_aff(const struct resolver *r, const char *name)
 {
-	return r->aff && bsearch(&name, r->aff, r->naff, sizeof(*r->aff), cmp_str);
+	return ksyms_find(r->aff, name) != NULL;
 }
 
 const char *resolver_addr2name(uint64_t addr, void *arg)
 {
 	struct resolver *r = arg;
-	size_t lo = 0, hi = r->naddr;
-	const struct ksym *k;
+	const struct ksym *k = ksyms_at(r->syms, addr);
 
-	if (!r->naddr)
-		return NULL;
-	while (hi - lo > 1) {
-		size_t mid = (lo + hi) / 2;
-
-		if (r->byaddr[mid]->addr <= addr)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	k = r->byaddr[lo];
-	if (k->addr > addr)
+	if (!k)
 		return NULL;
 	if (k->addr == addr)
 		snprintf(r->namebuf, sizeof(r->namebuf), "%s%s%s%s", k->name,
@@ -225,6 +115,13 @@ static void arg_roles(struct btf *b, const struct btf_type *fn, struct dt_stepin
 	const struct btf_type *proto = btf__type_by_id(b, fn->type);
 	const struct btf_param *p = btf_params(proto);
 	int n = btf_vlen(proto);
+	const struct btf_type *rt = btf__type_by_id(b, proto->type);
+
+	while (rt && (btf_is_mod(rt) || btf_is_typedef(rt)))
+		rt = btf__type_by_id(b, rt->type);
+	si->ret_s32 = rt && ((btf_is_int(rt) && rt->size == 4 &&
+			      (btf_int_encoding(rt) & BTF_INT_SIGNED)) ||
+			     (btf_is_enum(rt) && rt->size == 4));
 
 	for (int i = 0; i < n && i < DT_NARGS; i++) {
 		const struct btf_type *t = btf__type_by_id(b, p[i].type);
@@ -295,7 +192,7 @@ static int try_fentry(struct btf *b, const char *name, char *err, size_t errlen)
 struct resolver *resolver_new(const char *btf_path, char *err, size_t errlen)
 {
 	struct resolver *r = calloc(1, sizeof(*r));
-	int e;
+	char path[256];
 
 	if (!r) {
 		snprintf(err, errlen, "out of memory");
@@ -308,13 +205,15 @@ struct resolver *resolver_new(const char *btf_path, char *err, size_t errlen)
 		mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL);
 	r->tracefs = access("/sys/kernel/tracing/events", F_OK) == 0 ?
 		"/sys/kernel/tracing" : "/sys/kernel/debug/tracing";
-	e = load_kallsyms(r);
-	if (e) {
-		snprintf(err, errlen, "cannot read /proc/kallsyms: %s", strerror(-e));
+	r->syms = ksyms_load("/proc/kallsyms", true);
+	if (!r->syms || !ksyms_count(r->syms)) {
+		snprintf(err, errlen, "cannot read /proc/kallsyms: %s",
+			 r->syms ? "no text symbols" : strerror(errno));
 		resolver_free(r);
 		return NULL;
 	}
-	load_aff(r);
+	snprintf(path, sizeof(path), "%s/available_filter_functions", r->tracefs);
+	r->aff = ksyms_load(path, false);	/* NULL: ftrace unavailable */
 	r->vmlinux = btf_path ? btf__parse(btf_path, NULL) : btf__load_vmlinux_btf();
 	if (libbpf_get_error(r->vmlinux)) {
 		r->vmlinux = NULL;
@@ -333,15 +232,8 @@ void resolver_free(struct resolver *r)
 {
 	if (!r)
 		return;
-	for (size_t i = 0; i < r->nsyms; i++) {
-		free(r->syms[i].name);
-		free(r->syms[i].mod);
-	}
-	free(r->syms);
-	free(r->byaddr);
-	for (size_t i = 0; i < r->naff; i++)
-		free(r->aff[i]);
-	free(r->aff);
+	ksyms_free(r->syms);
+	ksyms_free(r->aff);
 	for (int i = 0; i < r->nmods; i++)
 		btf__free(r->mods[i].btf);
 	btf__free(r->vmlinux);
@@ -404,41 +296,30 @@ static bool many_args_ok(struct resolver *r, const char *sym)
 
 static void find_clones(struct resolver *r, const char *sym, struct dt_stepinfo *si)
 {
-	size_t len = strlen(sym);
-	struct ksym key;
-	char buf[DT_SYM_LEN + 2];
-	size_t lo = 0, hi = r->nsyms;
+	const struct ksym *cl[2 * DT_MAX_CLONES + 8];
+	size_t n = ksyms_clones(r->syms, sym, cl, sizeof(cl) / sizeof(cl[0]));
 
-	snprintf(buf, sizeof(buf), "%s.", sym);
-	key.name = buf;
-	/* lower bound of "sym." in the name-sorted table */
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (strcmp(r->syms[mid].name, key.name) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (size_t i = lo; i < r->nsyms && !strncmp(r->syms[i].name, buf, len + 1); i++) {
-		const char *sfx = r->syms[i].name + len;
+	if (n > sizeof(cl) / sizeof(cl[0]))
+		n = sizeof(cl) / sizeof(cl[0]);
+	for (size_t i = 0; i < n; i++) {
+		const char *name = cl[i]->name;
 		bool dup = false;
 
 		/* .cold parts are not function entries; .isra/.constprop
 		 * changed the arguments, but entry still means "it ran". */
-		if (strstr(sfx, ".cold"))
+		if (strstr(name + strlen(sym), ".cold"))
 			continue;
 		for (int j = 0; j < si->nclones; j++)
-			dup |= !strcmp(si->clones[j], r->syms[i].name);
+			dup |= !strcmp(si->clones[j], name);
 		if (dup)
 			continue;
-		if (!r->kprobe_ok || !in_aff(r, r->syms[i].name)) {
-			whyf(si, "clone %s not traceable%s", r->syms[i].name,
+		if (!r->kprobe_ok || !in_aff(r, name)) {
+			whyf(si, "clone %s not traceable%s", name,
 			     r->kprobe_ok ? " (notrace)" : " (no kprobes)");
 			continue;
 		}
 		if (si->nclones < DT_MAX_CLONES)
-			snprintf(si->clones[si->nclones++], DT_SYM_LEN, "%s", r->syms[i].name);
+			snprintf(si->clones[si->nclones++], DT_SYM_LEN, "%s", name);
 	}
 }
 

@@ -129,7 +129,7 @@ static void build_path(struct dt_tree *t)
 		if (o >= sizeof(t->path))
 			break;
 	}
-	if (!n && t->root.fd >= 0 && t->root.ev.obj.has_file)
+	if (!n && t->root.ev.obj.has_file)
 		snprintf(t->path, sizeof(t->path), "/");
 }
 
@@ -149,6 +149,11 @@ static struct dt_node *add_child(struct dt_node *parent, const struct dt_event *
 		parent->first = n;
 	parent->last = n;
 	return n;
+}
+
+static int64_t ret_of(const struct dt_ctx *c, unsigned step, int64_t ret)
+{
+	return step < DT_STEP__N && c->steps[step].ret_s32 ? (int32_t)ret : ret;
 }
 
 int dt_builder_feed(struct dt_builder *b, const void *data, size_t len)
@@ -202,6 +207,22 @@ int dt_builder_feed(struct dt_builder *b, const void *data, size_t len)
 		if (e->step < DT_STEP__N)
 			b->c->steps[e->step].fired++;
 		break;
+	case EV_FILE:
+		/* an async request's file: the tree's first one names it */
+		if (len < sizeof(struct dt_root))
+			return -1;
+		if (o && !o->t->root.ev.obj.has_file) {
+			const struct dt_root *fr = data;
+			struct dt_root *r = &o->t->root;
+
+			r->ev.obj = fr->ev.obj;
+			r->path_n = fr->path_n;
+			memcpy(r->path, fr->path, sizeof(r->path));
+			memcpy(r->mapper_pid, fr->mapper_pid, sizeof(r->mapper_pid));
+			memcpy(r->mapper_comm, fr->mapper_comm, sizeof(r->mapper_comm));
+			build_path(o->t);
+		}
+		break;
 	case EV_EXIT:
 		if (!o)
 			return 0;
@@ -213,7 +234,7 @@ int dt_builder_feed(struct dt_builder *b, const void *data, size_t len)
 		if (!n || n == &o->t->top)
 			return 0;
 		n->exited = true;
-		n->ret = e->ret;
+		n->ret = ret_of(b->c, e->step, e->ret);
 		n->ts_exit = e->ts;
 		o->t->cur = n->parent;
 		break;
@@ -226,7 +247,9 @@ int dt_builder_feed(struct dt_builder *b, const void *data, size_t len)
 		if (!o)
 			return 0;
 		o->t->exited = true;
-		o->t->ret = e->ret;
+		/* an io-wq root returns what its first step returned */
+		o->t->ret = o->t->root.sys == SYS_ASYNC_WORKER ?
+			    ret_of(b->c, o->t->root.ev.step, e->ret) : e->ret;
 		o->t->ts_exit = e->ts;
 		o->t->lost += e->lost;
 		finish(b, o);
@@ -293,7 +316,7 @@ const char *dt_errname(int64_t ret)
 	case -22: return "-EINVAL";
 	case -28: return "-ENOSPC";
 	case -95: return "-EOPNOTSUPP";
-	case -529: return "-EIOCBQUEUED";
+	case -529: return "-529 (EIOCBQUEUED: queued, completes later)";
 	default: return NULL;
 	}
 }
@@ -332,6 +355,29 @@ bool dt_node_hidden(const struct dt_ctx *c, const struct dt_node *n)
 uint64_t dt_node_dur(const struct dt_node *n)
 {
 	return n->exited && n->ts_exit >= n->ev.ts ? n->ts_exit - n->ev.ts : 0;
+}
+
+/* FOLL_PIN pins and FOLL_GET references are different things (only pins
+ * are counted in nr_foll_pin_acquired, and only they keep a page from being
+ * written back under the DMA): the legacy get_user_pages path teaches that. */
+char *dt_fmt_pages(const struct dt_tree *t, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	buf[0] = 0;
+	if (t->pages_foll_pin || !t->pages_foll_get)
+		o = snprintf(buf, len, "%" PRIu64 " pages pinned (FOLL_PIN)", t->pages_foll_pin);
+	if (t->pages_foll_get && o < len)
+		snprintf(buf + o, len - o, "%s%" PRIu64 " page references (FOLL_GET, not counted "
+			 "as pins)", o ? " + " : "", t->pages_foll_get);
+	return buf;
+}
+
+const char *dt_pin_kind(const struct dt_tree *t)
+{
+	if (t->pages_foll_pin && t->pages_foll_get)
+		return "PIN+GET";
+	return t->pages_foll_pin ? "PIN" : t->pages_foll_get ? "GET" : NULL;
 }
 
 static void note(struct dt_tree *t, uint8_t kind, const char *fmt, ...)
@@ -413,8 +459,13 @@ static void scan_node(struct scan *s, struct dt_node *n)
 			case DT_PUP_FAST:
 			case DT_GUP_SLOW:
 			case DT_PUP_SLOW:
-				if (n->exited && n->ret > 0)
+				if (n->exited && n->ret > 0) {
 					s->t->pages_pinned += n->ret;
+					if (st == DT_PUP_FAST || st == DT_PUP_SLOW)
+						s->t->pages_foll_pin += n->ret;
+					else
+						s->t->pages_foll_get += n->ret;
+				}
 				break;
 			case DT_FAT_DIRECT_IO:
 				s->fat_seen = true;
@@ -532,12 +583,16 @@ void dt_analyze(struct dt_ctx *c, struct dt_tree *t)
 {
 	struct scan s = { .c = c, .t = t };
 	const struct dt_root *r = &t->root;
-	bool wr, rd;
+	bool wr, rd, netfs, punted;
 	const char *nm;
 
 	t->nnotes = 0;
-	t->pages_pinned = 0;
+	t->pages_pinned = t->pages_foll_pin = t->pages_foll_get = 0;
 	scan_node(&s, t->top.first);
+	t->vfs_only = t->top.first != NULL;
+	for (const struct dt_node *n = t->top.first; n && t->vfs_only; n = n->next)
+		t->vfs_only = n->kind == NODE_CALL && !n->first && n->ev.step < DT_STEP__N &&
+			      c->steps[n->ev.step].cat == CAT_VFS;
 	wr = r->sys == SYS_WRITE || r->sys == SYS_PWRITE64 || r->sys == SYS_WRITEV ||
 	     r->sys == SYS_PWRITEV || s.seen[DT_VFS_WRITE] || s.seen[DT_IO_WRITE] ||
 	     s.seen[DT_AIO_WRITE] || s.seen[DT_VFS_WRITEV];
@@ -567,6 +622,13 @@ void dt_analyze(struct dt_ctx *c, struct dt_tree *t)
 		     s.seen[DT_BLKDEV_DIO_ASYNC] || s.seen[DT_GUP_FAST] ||
 		     s.seen[DT_PUP_FAST] || s.seen[DT_IOV_EXTRACT] ||
 		     s.seen[DT_BIO_GET_PAGES] || s.seen[DT_DTAPE_PIN] || s.seen[DT_DTAPE_LEGACY];
+	/* 6.12's 9p reads and writes go through netfs, whose unbuffered I/O
+	 * pins the caller's buffer to hand it to the 9p transport: a pin with
+	 * no direct-I/O engine and no bio, not a direct write to a disk. */
+	netfs = r->ev.obj.on_9p && !s.seen[DT_BDIO] && !s.seen[DT_IOMAP_DIO_RW] && !s.bios &&
+		!s.tp_count[DT_TP_BIO_QUEUE] && t->pages_pinned;
+	if (netfs)
+		t->did_dio = false;
 	t->dio_engine[0] = 0;
 	if (s.seen[DT_BDIO])
 		snprintf(t->dio_engine, sizeof(t->dio_engine), "__blockdev_direct_IO");
@@ -649,25 +711,44 @@ void dt_analyze(struct dt_ctx *c, struct dt_tree *t)
 		     "aligned to the logical block size, usually 512)",
 		     lowbit_align(r->buf), pos, (uint64_t)r->count);
 	}
+	if (netfs) {
+		char pages[160];
+
+		/* 6.12 reads 9p through netfs (FOLL_PIN); 6.1's 9p client takes
+		 * FOLL_GET references for its zero-copy virtio transport */
+		dt_fmt_pages(t, pages, sizeof(pages));
+		note(t, NOTE_NETFS, "not direct I/O: %s the %s's buffer to hand it to the 9p "
+		     "transport: %s; no bio, no disk (the file is on a 9p mount)",
+		     t->pages_foll_pin ? (wr ? "netfs's unbuffered write pinned" :
+					  "netfs's unbuffered read pinned") :
+		     "the 9p client referenced", wr ? "writer" : "reader", pages);
+	}
 	if (t->did_dio) {
-		char fl[160] = "";
+		char fl[160] = "", pages[160];
 		const struct dt_node *g = s.seen[DT_GUP_INTERNAL] ? s.first[DT_GUP_INTERNAL] : NULL;
 
 		if (g)
 			dt_decode_flags(c->foll, c->nfoll, g->ev.args[2], fl, sizeof(fl));
-		note(t, NOTE_DIRECT, "direct I/O via %s: %" PRIu64 " pages %s%s%s%s, %" PRIu64
+		dt_fmt_pages(t, pages, sizeof(pages));
+		note(t, NOTE_DIRECT, "direct I/O via %s: %s%s%s%s, %" PRIu64
 		     " bio(s), %" PRIu64 " KiB", t->dio_engine[0] ? t->dio_engine : "?",
-		     t->pages_pinned,
-		     s.seen[DT_PUP_FAST] ? "pinned (FOLL_PIN)" :
-		     s.seen[DT_GUP_FAST] ? "referenced (FOLL_GET)" : "pinned",
-		     g ? " gup_flags=" : "", fl,
+		     pages, g ? " gup_flags=" : "", fl,
 		     g && !c->foll_from_btf ? " [pre-enum encoding]" : "",
 		     s.bios, s.bio_bytes >> 10);
 	}
 
 	/* Steps that should have fired.  Checked only where the outcome says
 	 * the direct path really ran to the device. */
-	if (t->o_direct && t->exited && t->ret > 0 && !t->fell_back &&
+	/* io_uring first tries a request without blocking; -EAGAIN sends it
+	 * to an io-wq worker, whose own tree then shows the direct path */
+	punted = (r->sys == SYS_IO_URING_ENTER || r->sys == SYS_IO_SUBMIT) &&
+		 ((s.seen[DT_IO_WRITE] && s.first[DT_IO_WRITE]->ret == -11) ||
+		  (s.seen[DT_IO_READ] && s.first[DT_IO_READ]->ret == -11));
+	if (punted)
+		note(t, NOTE_INFO, "%s returned -EAGAIN (it would have blocked): io_uring "
+		     "handed the request to an io-wq worker, whose tree follows",
+		     s.seen[DT_IO_WRITE] ? "io_write" : "io_read");
+	if (t->o_direct && t->exited && t->ret > 0 && !t->fell_back && !punted &&
 	    (t->did_dio || any_seen(&s, CAT_DIRECT) || s.seen[DT_FAT_DIRECT_IO] ||
 	     r->ev.obj.fn2 || s.seen[DT_BLKDEV_WRITE_ITER] || s.seen[DT_BLKDEV_READ_ITER])) {
 		static const unsigned c_iter[] = { CAT_ITER, CAT_ASYNC };

@@ -20,7 +20,7 @@ struct dt_node {
 
 enum dt_note_kind {
 	NOTE_FALLBACK, NOTE_UNMAP, NOTE_FLUSH, NOTE_INVAL_FAIL, NOTE_STALE,
-	NOTE_EINVAL, NOTE_MISSING, NOTE_LOST, NOTE_DIRECT, NOTE_INFO,
+	NOTE_EINVAL, NOTE_MISSING, NOTE_LOST, NOTE_DIRECT, NOTE_INFO, NOTE_NETFS,
 };
 
 struct dt_note {
@@ -44,8 +44,12 @@ struct dt_tree {
 	int nnotes;
 	/* derived by dt_analyze() */
 	bool o_direct, is_write, did_dio, fell_back;
+	bool vfs_only;			/* nothing below vfs_read/vfs_write ran */
 	int dtape_stalls;
-	uint64_t pages_pinned, pages_dropped, pages_flushed_bytes;
+	/* pages_pinned counts both kinds; FOLL_GET takes references, which the
+	 * kernel does not count as pins */
+	uint64_t pages_pinned, pages_foll_pin, pages_foll_get;
+	uint64_t pages_dropped, pages_flushed_bytes;
 	char fallback_reason[160];
 	char dio_engine[DT_SYM_LEN];
 	char write_iter[DT_SYM_LEN + 16];
@@ -92,5 +96,9 @@ const char *dt_node_name(struct dt_ctx *c, const struct dt_node *n);
 bool dt_node_hidden(const struct dt_ctx *c, const struct dt_node *n);
 uint64_t dt_node_dur(const struct dt_node *n);
 const char *dt_errname(int64_t ret);
+/* "16 pages pinned (FOLL_PIN)" or "16 page references (FOLL_GET, ...)" */
+char *dt_fmt_pages(const struct dt_tree *t, char *buf, size_t len);
+/* "PIN", "GET", "PIN+GET", or NULL when no pages were taken */
+const char *dt_pin_kind(const struct dt_tree *t);
 
 #endif

@@ -241,6 +241,9 @@ long dtape_ioctl(struct file *filp, unsigned int cmd, unsigned long arg);
 extern const struct attribute_group *dtape_groups[];
 extern const struct attribute_group dtape_stream_group;
 
+/* dtape_nodecheck.c */
+void dtape_check_node(struct device *dev);
+
 /* dtape_debugfs.c */
 void dtape_debugfs_init(void);
 void dtape_debugfs_exit(void);

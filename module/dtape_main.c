@@ -104,12 +104,14 @@ MODULE_PARM_DESC(mode,
 		 "auto (st's alignment rule), direct, buffered or legacy (get_user_pages)");
 
 /*
- * The streaming model, per drive (0: off). Also in sysfs under
+ * The streaming model, per drive (rate 0: off). Also in sysfs under
  * /sys/class/dtape/dtapeN/stream/, to change without reloading.
  */
 static unsigned int stream_buffer_kb[DTAPE_MAX_DRIVES];
 static unsigned int stream_rate_mbps[DTAPE_MAX_DRIVES];
-static unsigned int stream_reposition_ms[DTAPE_MAX_DRIVES];
+static unsigned int stream_reposition_ms[DTAPE_MAX_DRIVES] = {
+	[0 ... DTAPE_MAX_DRIVES - 1] = DTAPE_STREAM_REPOSITION_MS,
+};
 module_param_array(stream_buffer_kb, uint, NULL, 0444);
 MODULE_PARM_DESC(stream_buffer_kb, "per drive: the drive's buffer in KiB");
 module_param_array(stream_rate_mbps, uint, NULL, 0444);
@@ -117,7 +119,7 @@ MODULE_PARM_DESC(stream_rate_mbps,
 		 "per drive: MB/s the tape streams at; 0 turns the model off");
 module_param_array(stream_reposition_ms, uint, NULL, 0444);
 MODULE_PARM_DESC(stream_reposition_ms,
-		 "per drive: ms to reposition after the tape stopped");
+		 "per drive: ms to reposition after the tape stopped (default 50)");
 
 static dev_t dtape_devt;
 static struct cdev dtape_cdev;
@@ -257,6 +259,7 @@ static struct dtape_drive *dtape_drive_create(unsigned int index)
 	if (IS_ERR(dev))
 		goto fail;
 	drive->rewind_dev = dev;
+	dtape_check_node(dev);
 	dev = device_create_with_groups(&dtape_class, NULL,
 					MKDEV(major,
 					      index | DTAPE_NOREWIND_MINOR),
@@ -264,6 +267,7 @@ static struct dtape_drive *dtape_drive_create(unsigned int index)
 	if (IS_ERR(dev))
 		goto fail;
 	drive->norewind_dev = dev;
+	dtape_check_node(dev);
 	return drive;
 fail:
 	dtape_drive_destroy(drive);

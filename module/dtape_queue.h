@@ -20,7 +20,7 @@ struct dtape_queue {
 	struct list_head pending;	/* submitted, not yet on the tape */
 	struct list_head draining;	/* on the tape, data still buffered */
 	unsigned int inflight;
-	unsigned int inflight_max;
+	unsigned int inflight_max;	/* sysfs may restart it */
 	wait_queue_head_t work;		/* the worker sleeps here */
 	wait_queue_head_t idle;		/* drain waiters sleep here */
 	struct task_struct *worker;

@@ -12,6 +12,12 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
+/*
+ * Default repositioning time: a stall must cost something even when only
+ * a rate is set. 50 ms is a fast drive's figure, and the benchmark's.
+ */
+#define DTAPE_STREAM_REPOSITION_MS	50
+
 struct dtape_stream {
 	spinlock_t lock;	/* the model state: admissions race with sysfs */
 	/* Settings; rate 0 turns the model off. */
@@ -24,7 +30,7 @@ struct dtape_stream {
 	/* Counters for sysfs and the labs. */
 	u64 stalls;
 	u64 reposition_ns;
-	u64 highwater;		/* bytes */
+	u64 highwater;		/* bytes; writing 0 in sysfs starts afresh */
 	u64 admitted;		/* records */
 };
 

@@ -5,6 +5,8 @@
  *     buffer_kb rate_mbps reposition_ms     settings (rate 0 = model off)
  *     stalls reposition_ns buffer_highwater counters since load
  *     inflight inflight_max                 queued requests now, and at most
+ * A maximum cannot be taken as a difference of two readings, so writing 0
+ * to buffer_highwater or inflight_max starts it afresh for one run.
  */
 #include <linux/device.h>
 #include <linux/kernel.h>
@@ -68,6 +70,34 @@ static ssize_t dtape_counter_show(struct device *dev,
 	return sysfs_emit(buf, "%llu\n", v);
 }
 
+/* The maxima accept only 0: start measuring again from now. */
+static int dtape_parse_reset(const char *buf)
+{
+	u32 v;
+	int err;
+
+	err = kstrtou32(buf, 0, &v);
+	if (err)
+		return err;
+	return v ? -EINVAL : 0;
+}
+
+static ssize_t dtape_max_reset(struct device *dev,
+			       struct device_attribute *attr,
+			       const char *buf, size_t count)
+{
+	struct dtape_stream *s = to_stream(dev);
+	int err;
+
+	err = dtape_parse_reset(buf);
+	if (err)
+		return err;
+	spin_lock(&s->lock);
+	*(u64 *)(void *)to_setting(dev, attr) = 0;
+	spin_unlock(&s->lock);
+	return count;
+}
+
 #define DTAPE_STREAM_SETTING(_name, _field)					\
 	struct dtape_stream_attr dtape_stream_##_name = {		\
 		.attr = __ATTR(_name, 0644, dtape_setting_show,		\
@@ -81,12 +111,19 @@ static ssize_t dtape_counter_show(struct device *dev,
 		.offset = offsetof(struct dtape_stream, _field),		\
 	}
 
+#define DTAPE_STREAM_MAX(_name, _field)					\
+	struct dtape_stream_attr dtape_stream_##_name = {		\
+		.attr = __ATTR(_name, 0644, dtape_counter_show,		\
+			       dtape_max_reset),			\
+		.offset = offsetof(struct dtape_stream, _field),		\
+	}
+
 static DTAPE_STREAM_SETTING(buffer_kb, buffer_kb);
 static DTAPE_STREAM_SETTING(rate_mbps, rate_mbps);
 static DTAPE_STREAM_SETTING(reposition_ms, reposition_ms);
 static DTAPE_STREAM_COUNTER(stalls, stalls);
 static DTAPE_STREAM_COUNTER(reposition_ns, reposition_ns);
-static DTAPE_STREAM_COUNTER(buffer_highwater, highwater);
+static DTAPE_STREAM_MAX(buffer_highwater, highwater);
 
 static ssize_t inflight_show(struct device *dev,
 			     struct device_attribute *attr, char *buf)
@@ -104,7 +141,24 @@ static ssize_t inflight_max_show(struct device *dev,
 
 	return sysfs_emit(buf, "%u\n", READ_ONCE(drive->queue.inflight_max));
 }
-static DEVICE_ATTR_RO(inflight_max);
+
+/* Requests already queued count towards the new maximum. */
+static ssize_t inflight_max_store(struct device *dev,
+				  struct device_attribute *attr,
+				  const char *buf, size_t count)
+{
+	struct dtape_queue *q = &((struct dtape_drive *)dev_get_drvdata(dev))->queue;
+	int err;
+
+	err = dtape_parse_reset(buf);
+	if (err)
+		return err;
+	spin_lock(&q->lock);
+	q->inflight_max = q->inflight;
+	spin_unlock(&q->lock);
+	return count;
+}
+static DEVICE_ATTR_RW(inflight_max);
 
 static struct attribute *dtape_stream_attrs[] = {
 	&dtape_stream_buffer_kb.attr.attr,

@@ -11,6 +11,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -24,6 +25,8 @@
 #include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "lib/tapedev.h"
 
 #define MODE_PARAM "/sys/module/dtape/parameters/mode"
 #define MAX_RECORD (64UL << 20)
@@ -81,8 +84,10 @@ static void usage(FILE *out)
 		"\n"
 		"options:\n"
 		"  -f, --device PATH       tape device (default: $TAPE, else /dev/ndtape0)\n"
-		"  -p, --path MODE         set the driver's mode first (needs root):\n"
-		"                          auto, direct, buffered or legacy\n"
+		"  -p, --path MODE         set the driver's mode for this run (needs root):\n"
+		"                          auto, direct, buffered or legacy; the previous\n"
+		"                          mode comes back at exit, also on errors and on\n"
+		"                          SIGINT, SIGTERM or SIGHUP (not on SIGKILL)\n"
 		"  -e, --expect-path P     fail unless every byte went through path P\n"
 		"                          (direct, buffered or legacy)\n"
 		"  -s, --record-size SIZE  bytes per record; k, M suffixes (default 64k)\n"
@@ -375,21 +380,86 @@ static long long stat_value(const struct phase *p, const char *name)
 	return 0;
 }
 
+/*
+ * The mode is the whole module's, not this run's: left set, it would
+ * change every later command silently. So the mode found before -p is
+ * put back at exit, from a signal handler too.
+ */
+static char saved_mode[16];
+
+/* Async-signal-safe: only open, write and close. */
+static int write_mode(const char *mode)
+{
+	size_t len = strlen(mode);
+	int fd = open(MODE_PARAM, O_WRONLY | O_CLOEXEC);
+	int err = 0;
+
+	if (fd < 0)
+		return -1;
+	if (write(fd, mode, len) != (ssize_t)len)
+		err = -1;
+	if (close(fd))
+		err = -1;
+	return err;
+}
+
+static int read_mode(char *mode, size_t size)
+{
+	FILE *f = fopen(MODE_PARAM, "re");
+	int err = -1;
+
+	if (!f)
+		return -1;
+	if (fgets(mode, (int)size, f)) {
+		mode[strcspn(mode, "\n")] = '\0';
+		err = mode[0] ? 0 : -1;
+	}
+	fclose(f);
+	return err;
+}
+
+static void restore_on_signal(int sig)
+{
+	int saved_errno = errno;
+
+	write_mode(saved_mode);
+	errno = saved_errno;
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 static int set_driver_mode(const char *mode)
 {
-	FILE *f = fopen(MODE_PARAM, "we");
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa = { .sa_handler = restore_on_signal };
+	size_t i;
 
-	if (!f) {
-		fprintf(stderr, "tapeio: cannot open %s: %s (is dtape loaded, are you root?)\n",
+	if (read_mode(saved_mode, sizeof(saved_mode))) {
+		fprintf(stderr, "tapeio: cannot read %s: %s (is dtape loaded?)\n",
 			MODE_PARAM, strerror(errno));
 		return -1;
 	}
-	if (fprintf(f, "%s\n", mode) < 0 || fclose(f)) {
-		fprintf(stderr, "tapeio: cannot set the driver mode to %s: %s\n",
-			mode, strerror(errno));
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaddset(&sa.sa_mask, sigs[i]);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+	if (write_mode(mode)) {
+		saved_mode[0] = '\0';
+		fprintf(stderr, "tapeio: cannot set the driver mode to %s in %s: %s (are you root?)\n",
+			mode, MODE_PARAM, strerror(errno));
 		return -1;
 	}
 	return 0;
+}
+
+static int restore_driver_mode(void)
+{
+	if (!saved_mode[0] || !write_mode(saved_mode))
+		return 0;
+	fprintf(stderr, "tapeio: could not put the driver mode back to %s: %s; dtape stays in the mode -p set until you run: echo %s > %s\n",
+		saved_mode, strerror(errno), saved_mode, MODE_PARAM);
+	return -1;
 }
 
 static int tape_op(int fd, short op, int count, const char *what)
@@ -424,6 +494,10 @@ static int write_phase(int fd, const struct options *o, unsigned char *buf,
 			p->checksum = fnv1a(p->checksum, buf, o->record_size);
 		}
 		n = write(fd, buf, o->record_size);
+		if (n < 0 && errno == ENOSPC) {
+			tapedev_full("tapeio", o->device);
+			return -1;
+		}
 		if (n < 0) {
 			fprintf(stderr, "tapeio: write of record %lu (%zu bytes) failed: %s\n",
 				r, o->record_size, strerror(errno));
@@ -602,6 +676,9 @@ static int run(const struct options *o, unsigned char *buf,
 			strerror(errno));
 		return -1;
 	}
+	/* Only once the drive is ours: a run that gets EBUSY changes nothing. */
+	if (o->path && set_driver_mode(o->path))
+		goto out;
 	if (o->rewind && tape_op(fd, MTREW, 1, "rewind (MTREW)"))
 		goto out;
 	if (o->op != OP_READ) {
@@ -641,7 +718,7 @@ int main(int argc, char **argv)
 
 	if (parse_args(argc, argv, &o))
 		return 2;
-	if (o.path && set_driver_mode(o.path))
+	if (tapedev_check("tapeio", o.device))
 		return 1;
 	if (page <= 0)
 		page = 4096;
@@ -659,6 +736,8 @@ int main(int argc, char **argv)
 	/* Touch the buffer so that page faults stay out of the timings. */
 	memset(area, 0, area_len);
 	err = run(&o, area + o.offset, expect);
+	if (restore_driver_mode())
+		err = -1;
 	munmap(area, area_len);
 	free(expect);
 	return err ? 1 : 0;

@@ -5,7 +5,8 @@
  * error-path tests and labs. It prints the outcome as one line:
  *   result=N            the call returned N
  *   errno=ENAME         the call failed
- * and exits 0 either way; only bad usage or setup failures exit non-zero.
+ * and exits 0 either way; only bad usage or setup failures (a DEVICE that
+ * is not a character device among them) exit non-zero.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +19,8 @@
 #include <sys/mman.h>
 #include <sys/mtio.h>
 #include <unistd.h>
+
+#include "lib/tapedev.h"
 
 enum buffer_kind { BUF_NORMAL, BUF_UNMAPPED, BUF_READONLY, BUF_PARTIAL };
 
@@ -151,6 +154,8 @@ int main(int argc, char **argv)
 	if (argc - optind == 2 && !strcmp(argv[optind + 1], "tell")) {
 		struct mtpos pos;
 
+		if (tapedev_check("tapeprobe", argv[optind]))
+			return 1;
 		fd = open(argv[optind], O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 		if (fd < 0) {
 			report(-1);
@@ -178,6 +183,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tapeprobe: offset at most 1 MiB, length at most 256 MiB\n");
 		return 2;
 	}
+	if (tapedev_check("tapeprobe", argv[optind]))
+		return 1;
 	buf = make_buffer(kind, offset, len);
 	if (!buf) {
 		fprintf(stderr, "tapeprobe: cannot set up the buffer: %s\n",

@@ -29,6 +29,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/tapedev.h"
+
 enum io_mode { MODE_SYNC, MODE_LIBAIO, MODE_URING };
 
 static const char *const mode_names[] = { "sync", "libaio", "uring" };
@@ -50,12 +52,17 @@ struct opts {
 	uint64_t seed;
 };
 
-/* Counters the streaming model exports; absent ones read as -1. */
+/*
+ * Counters the streaming model exports; absent ones read as -1. The first
+ * two are totals, reported as this run's difference; the maxima cannot be
+ * differenced, so the run restarts them (writing 0) and reads them after.
+ */
 static const char *const stream_stats[] = {
 	"stream/stalls", "stream/reposition_ns", "stream/buffer_highwater",
 	"stream/inflight_max",
 };
 #define NR_STREAM_STATS (sizeof(stream_stats) / sizeof(stream_stats[0]))
+#define FIRST_MAXIMUM 2
 
 struct run {
 	const struct opts *o;
@@ -64,6 +71,8 @@ struct run {
 	uint64_t done;		/* completed, in any order */
 	uint64_t failed;
 	uint64_t bad_data;
+	uint64_t bytes;		/* transferred by the records that succeeded */
+	bool full;		/* a write met the end of the tape: stop */
 	long bad_result;	/* what the deliberately bad request returned */
 	unsigned char **bufs;
 	unsigned char *hole;	/* PROT_NONE page for --bad-record */
@@ -140,12 +149,29 @@ static char *sysfs_dir(const char *dev)
 	struct stat st;
 	char *dir;
 
-	if (stat(dev, &st) != 0 || !S_ISCHR(st.st_mode))
-		die("%s is not a character device", dev);
+	if (tapedev_check("tapestream", dev))
+		exit(2);
+	if (stat(dev, &st) != 0)
+		die("%s vanished", dev);
 	if (asprintf(&dir, "/sys/dev/char/%u:%u", major(st.st_rdev),
 		     minor(st.st_rdev)) < 0)
 		die("%s", "out of memory");
 	return dir;
+}
+
+/* Restart a maximum; false when that is not allowed (not root). */
+static bool reset_stat(const char *dir, const char *name)
+{
+	char path[512];
+	FILE *f;
+	bool done;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	if (!f)
+		return false;
+	done = fputs("0\n", f) >= 0;
+	return fclose(f) == 0 && done;
 }
 
 static long long read_stat(const char *dir, const char *name)
@@ -190,6 +216,14 @@ static void finish(struct run *r, unsigned int slot, uint64_t rec, long res)
 		r->bad_result = res;
 		return;
 	}
+	if (res == -ENOSPC && !o->read) {
+		/* Early warning or the physical end: one message, then stop. */
+		r->failed++;
+		if (!r->full)
+			tapedev_full("tapestream", o->dev);
+		r->full = true;
+		return;
+	}
 	if (res != (long)o->record) {
 		r->failed++;
 		fprintf(stderr, "tapestream: record %" PRIu64 ": %s%ld\n", rec,
@@ -202,13 +236,14 @@ static void finish(struct run *r, unsigned int slot, uint64_t rec, long res)
 		fprintf(stderr, "tapestream: record %" PRIu64
 			": data differs from what was written\n", rec);
 	}
+	r->bytes += (uint64_t)res;
 }
 
 static void run_sync(struct run *r)
 {
 	const struct opts *o = r->o;
 
-	for (uint64_t rec = 0; rec < r->nrec; rec++) {
+	for (uint64_t rec = 0; rec < r->nrec && !r->full; rec++) {
 		unsigned char *buf;
 		ssize_t n;
 
@@ -245,8 +280,8 @@ static void run_libaio(struct run *r)
 	for (unsigned int i = 0; i < o->depth; i++)
 		free_slots[i] = i;
 
-	while (r->done < r->nrec) {
-		while (nfree && next < r->nrec) {
+	while (inflight || (next < r->nrec && !r->full)) {
+		while (nfree && next < r->nrec && !r->full) {
 			unsigned int s = free_slots[--nfree];
 			struct iocb *cb = &iocbs[s];
 			struct iocb *list[1] = { cb };
@@ -309,8 +344,8 @@ static void run_uring(struct run *r)
 	for (unsigned int i = 0; i < o->depth; i++)
 		free_slots[i] = i;
 
-	while (r->done < r->nrec) {
-		while (nfree && next < r->nrec) {
+	while (inflight || (next < r->nrec && !r->full)) {
+		while (nfree && next < r->nrec && !r->full) {
 			unsigned int s = free_slots[--nfree];
 			struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
 			unsigned char *buf;
@@ -483,6 +518,7 @@ int main(int argc, char **argv)
 	struct opts o;
 	struct run r = { .bad_result = 0 };
 	long long before[NR_STREAM_STATS], after[NR_STREAM_STATS];
+	bool per_run = true;
 	uint64_t t0, t1, c0, c1;
 	char *dir;
 	double secs, mbps;
@@ -512,6 +548,8 @@ int main(int argc, char **argv)
 
 	for (size_t i = 0; i < NR_STREAM_STATS; i++)
 		before[i] = read_stat(dir, stream_stats[i]);
+	for (size_t i = FIRST_MAXIMUM; i < NR_STREAM_STATS; i++)
+		per_run = reset_stat(dir, stream_stats[i]) && per_run;
 	t0 = now_ns();
 	c0 = cpu_ns();
 	if (o.mode == MODE_SYNC)
@@ -528,19 +566,21 @@ int main(int argc, char **argv)
 		after[i] = read_stat(dir, stream_stats[i]);
 
 	secs = (double)(t1 - t0) / 1e9;
-	mbps = (double)(r.nrec * o.record) / 1e6 / secs;
+	mbps = (double)r.bytes / 1e6 / secs;
 	if (o.json) {
 		printf("{\"mode\":\"%s\",\"depth\":%u,\"record\":%zu,"
 		       "\"records\":%" PRIu64 ",\"think_us\":%u,\"read\":%s,"
 		       "\"seconds\":%.6f,\"mb_per_s\":%.3f,\"cpu_seconds\":%.6f,"
 		       "\"failed\":%" PRIu64 ",\"bad_data\":%" PRIu64,
-		       mode_names[o.mode], o.depth, o.record, r.nrec,
+		       mode_names[o.mode], o.depth, o.record, r.done,
 		       o.think_us, o.read ? "true" : "false", secs, mbps,
 		       (double)(c1 - c0) / 1e9, r.failed, r.bad_data);
 		printf(",\"stalls\":%lld,\"reposition_ns\":%lld,"
-		       "\"buffer_highwater\":%lld,\"inflight_max\":%lld",
+		       "\"buffer_highwater\":%lld,\"inflight_max\":%lld,"
+		       "\"maxima_since\":\"%s\",\"tape_full\":%s",
 		       after[0] - before[0], after[1] - before[1], after[2],
-		       after[3]);
+		       after[3], per_run ? "run" : "load",
+		       r.full ? "true" : "false");
 		if (o.bad_record >= 0)
 			printf(",\"bad_record_result\":%ld", r.bad_result);
 		printf("}\n");
@@ -548,17 +588,19 @@ int main(int argc, char **argv)
 		printf("%s q=%u: %" PRIu64 " records of %zu bytes in %.3f s "
 		       "(%.1f MB/s), %" PRIu64 " failed, %" PRIu64
 		       " with wrong data\n", mode_names[o.mode], o.depth,
-		       r.nrec, o.record, secs, mbps, r.failed, r.bad_data);
+		       r.done, o.record, secs, mbps, r.failed, r.bad_data);
 		if (after[0] >= 0)
-			printf("drive: %lld stalls, %.1f ms repositioning, "
-			       "buffer high-water %lld bytes, up to %lld in flight\n",
+			printf("drive, this run: %lld stall%s, %.1f ms repositioning, "
+			       "buffer high-water %lld bytes, up to %lld in flight%s\n",
 			       after[0] - before[0],
+			       after[0] - before[0] == 1 ? "" : "s",
 			       (double)(after[1] - before[1]) / 1e6,
-			       after[2], after[3]);
+			       after[2], after[3],
+			       per_run ? "" : " (those two since dtape was loaded: only root can restart them)");
 		if (o.bad_record >= 0)
 			printf("bad record %ld completed with %ld\n",
 			       o.bad_record, r.bad_result);
 	}
 	free(dir);
-	return r.failed || r.bad_data ? 1 : 0;
+	return r.failed || r.bad_data || r.full ? 1 : 0;
 }

@@ -1,4 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
-# Extra link flags for programs in workloads/ (see docs/CONVENTIONS.md).
+# Extra link flags and shared sources for programs in workloads/ (see
+# docs/CONVENTIONS.md). workloads/lib/ holds code that is not a program.
 $(BIN)/tapestream: LDLIBS += -laio -luring
 $(BIN)/dioload: LDLIBS += -laio -luring
+# Messages that name the fix for a missing module, a stray file in /dev, a full tape.
+$(BIN)/tapeio $(BIN)/tapestream $(BIN)/tapeprobe: workloads/lib/tapedev.c workloads/lib/tapedev.h
+$(BIN)/mmaprace: LDLIBS += -lpthread

@@ -138,11 +138,17 @@ lab_finish() {
 	exit $?
 }
 
-# answer KEY: the student's answer, trimmed ("" when absent).
+# answer KEY: the student's answer, trimmed ("" when absent).  Read with
+# bash alone: every fork and exec costs a lot under the VM's TCG.
 answer() {
+	local k v
 	[ -f "$WORK/answers.txt" ] || return 0
-	awk -F: -v k="$1" '$1 == k { sub(/^[^:]*:[ \t]*/, ""); sub(/[ \t]+$/, ""); print; exit }' \
-		"$WORK/answers.txt"
+	while IFS=: read -r k v; do
+		[ "$k" = "$1" ] || continue
+		v=${v#"${v%%[![:space:]]*}"}
+		printf '%s\n' "${v%"${v##*[![:space:]]}"}"
+		return 0
+	done <"$WORK/answers.txt"
 }
 
 # need_answer KEY: fail with a hint when the student left KEY blank.
@@ -188,24 +194,31 @@ has_fn() { jq -e --arg r "^($2)\$" 'any(.chain[]; test($r))' <<<"$1" >/dev/null 
 pin_fn() { field "$1" '[.chain[] | select(test("^(pin|get)_user_pages_fast$"))][0] // ""'; }
 
 # strip_mod "name [mod]" -> name
-strip_mod() { sed 's/ *\[.*\]$//' <<<"$1"; }
+strip_mod() { printf '%s\n' "${1%% \[*}"; }
 
 # same_word GOT WANT WHAT: case-insensitive equality with a reason.
 same_word() {
-	local g w
-	g=$(strip_mod "$1" | tr 'A-Z' 'a-z' | sed 's/()$//')
-	w=$(strip_mod "$2" | tr 'A-Z' 'a-z')
+	local g=${1%% \[*} w=${2%% \[*}
+	g=${g,,} w=${w,,}
+	g=${g%()}
 	[ -n "$w" ] || { echo "your trace has no $3 to compare with: run the lab again"; return 1; }
 	[ "$g" = "$w" ] && return 0
 	echo "you answered '$1' for $3; look again at your own trace"
 	return 1
 }
 
+# vmstat_val FILE KEY: a counter from a /proc/vmstat snapshot.
+vmstat_val() {
+	local k v
+	while read -r k v; do
+		[ "$k" = "$2" ] && { echo "$v"; return 0; }
+	done <"$1"
+	return 1
+}
+
 # vm_delta FILE_BEFORE FILE_AFTER KEY: the change of a /proc/vmstat counter.
 vm_delta() {
 	local a b
-	a=$(awk -v k="$3" '$1 == k { print $2 }' "$1" 2>/dev/null)
-	b=$(awk -v k="$3" '$1 == k { print $2 }' "$2" 2>/dev/null)
-	[ -n "$a" ] && [ -n "$b" ] || return 1
+	a=$(vmstat_val "$1" "$3" 2>/dev/null) && b=$(vmstat_val "$2" "$3" 2>/dev/null) || return 1
 	echo $((b - a))
 }

@@ -39,5 +39,36 @@ if ! grep -q 'fentry yes' <<<"$list"; then
 		"the 64 KiB bio shows up from the tracepoint"
 fi
 is "$(jq -r 'select(.type=="end") | .lost' build/dt-host.json)" 0 "no events lost"
-rm -f "$f"
+
+# The lab VM is where every step attaches: the host run says how to get
+# there, with this very command line, quoted for the shell.
+vmcmd="$top/vm/labvm -- $top/build/bin/diotrace --json -o build/dt-host.json -- dd if=/dev/zero of=$f bs=64k count=1 oflag=direct conv=notrunc status=none"
+if ! grep -q 'fentry yes' <<<"$list"; then
+	grep -qxF "  $vmcmd" build/dt-host.err
+	ok $? "tracepoint-only mode prints the same command for the lab VM"
+	grep -qxF "  $vmcmd" build/dt-host.err || { diag "want: $vmcmd"; diag_stdin <build/dt-host.err; }
+fi
+$D --path "/mnt/x y" -n 1 -- true 2>build/dt-host2.err >/dev/null
+grep -qF -- "-- $top/build/bin/diotrace --path '/mnt/x y' -n 1 -- true" build/dt-host2.err ||
+	grep -q 'fentry yes' <<<"$list"
+ok $? "arguments with spaces are quoted for the shell"
+
+# Without root: the report hint and the lab VM, side by side.
+home=$(mktemp -d)
+chmod 755 "$home"
+if setpriv --reuid=65534 --regid=65534 --clear-groups test -x "$top/$D"; then
+	HOME=$home setpriv --reuid=65534 --regid=65534 --clear-groups "$top/$D" -- dd if=/dev/zero of=/mnt/x/f bs=64k \
+		>/dev/null 2>build/dt-host3.err
+	is $? 1 "as nobody: diotrace refuses to trace"
+	grep -q 'Without root, render a recording: diotrace report FILE' build/dt-host3.err
+	ok $? "as nobody: says how to render a recording"
+	grep -qxF "  $top/vm/labvm -- $top/build/bin/diotrace -- dd if=/dev/zero of=/mnt/x/f bs=64k" build/dt-host3.err
+	ok $? "as nobody: and how to run the same command in the lab VM"
+else
+	for d in "refuses to trace" "report hint" "lab VM hint"; do
+		skip "build/bin/diotrace is not executable by uid 65534 (a parent directory is closed)" "as nobody: $d"
+	done
+fi
+rm -rf "$home"
+rm -f "$f" build/dt-host2.err build/dt-host3.err
 done_testing

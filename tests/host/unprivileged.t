@@ -90,6 +90,30 @@ is "$(jq -r '[.dio, .pages_pinned] | @tsv' <<<"$root" 2>/dev/null)" "$(printf 't
 [ "$(stat -c %u build/unpriv.json 2>/dev/null)" = "$U1" ]
 ok $? "... and the JSON the guest wrote belongs to the student"
 
+# --- the workshop demo and a lab, as the README and labs/README.md say
+as "$U1" env SCENE=1 KERNEL=6.12 make demo >"$w/demo.out" 2>&1
+rc=$?
+is "$rc" 0 "SCENE=1 make demo runs for a user without root"
+[ "$rc" = 0 ] || tail -n 20 "$w/demo.out" | diag_stdin
+grep -q '^| 1 | buffered ext4 write: 0 pages pinned' "$w/demo.out"
+ok $? "... and prints its scene's summary"
+as "$U1" make -C labs/00-getting-started run KERNEL=6.12 >"$w/lab.out" 2>&1
+rc=$?
+is "$rc" 0 "make -C labs/00-getting-started run boots the VM for a user without root"
+[ "$rc" = 0 ] || tail -n 20 "$w/lab.out" | diag_stdin
+# The student's answers, read from the student's own trace.
+(
+	DIOLAB_ROOT=$w/kit
+	. tests/lib/labs.sh
+	LW=$w/kit/labs/00-getting-started/work
+	solve_00
+)
+chown "$U1:$U1" labs/00-getting-started/work/answers.txt 2>/dev/null
+out=$(as "$U1" make -s -C labs/00-getting-started check 2>&1)
+rc=$?
+is "$rc:$(tail -n 1 <<<"$out")" "0:Score: 10/10" "... and its check grades the student's run at full score"
+[ "$rc" = 0 ] || diag_stdin <<<"$out"
+
 # --- two users at once, a user's own second VM waits, and full slots say so
 as "$U1" vm/labvm --kernel 6.1 --timeout 300 -- sleep 40 >/dev/null 2>&1 &
 p1=$!
@@ -115,6 +139,8 @@ is "$rc" 125 "a third user finds every slot taken: exit 125"
 grep -q 'all 2 lab VM slots on this machine are in use' "$w/err3"
 ok $? "... with a message that says so and when to retry"
 ok "$([ "$took" -lt 30 ] && echo 0 || echo 1)" "... at once, without booting (took ${took}s)"
+as "$U3" vm/labvm --kernel 6.1 --timeout 300 --wait-slot -- true >/dev/null 2>"$w/err3w" &
+pwait=$!
 wait "$p1"
 is "$?" 0 "the first user's VM finished"
 wait "$p2"
@@ -123,6 +149,10 @@ wait "$pself"
 is "$?" 0 "the first user's second VM waited for the first, then ran"
 grep -q 'waiting for your other lab VM' "$w/err-self"
 ok $? "... saying what it waited for"
+wait "$pwait"
+is "$?" 0 "with --wait-slot, the third user waits for a free slot, then runs"
+grep -q 'slots are in use; waiting for one' "$w/err3w"
+ok $? "... saying what it waits for"
 
 # --- a kernel image only root can read (Ubuntu's 0600)
 mkdir "$w/boot"

@@ -6,3 +6,4 @@ DIOTRACE_UNIT_OBJS := $(addprefix $(BUILD)/bpf/,dtctx.o dtape_ev.o mappers.o tre
 $(TESTBIN)/test_diotrace: $(DIOTRACE_UNIT_OBJS)
 $(TESTBIN)/test_diotrace: UNIT_LDLIBS += -lbpf
 $(TESTBIN)/test_diotrace: CFLAGS += -DDT_DATA=\"$(CURDIR)/tests/unit/data\"
+$(TESTBIN)/test_ksyms: $(BUILD)/bpf/ksyms.o

@@ -20,6 +20,9 @@ for mode in libaio uring; do
 	mt -f "$TAPE" rewind
 	dt_trace "$STREAM" -m $mode -q 4 -d -r 64k -s 512k "$TAPE"
 	dt_no_lost_ok "$mode"
+	# int returns such as io_write's -EIOCBQUEUED arrive in a 64-bit register
+	is "$(jq -s '[.[] | .. | objects | select(.ret? != null and .ret >= 4294963200 and .ret < 4294967296)] | length' "$DT_OUT")" 0 \
+		"$mode: no errno shown as an unsigned 32-bit number"
 	subs=$(jq -c 'select(.type=="syscall") | .. | objects | select(.tp? == "dtape_submit")' "$DT_OUT")
 	is "$(jq -s length <<<"$subs")" 8 "$mode: 8 submissions seen in the submitting syscalls"
 	is "$(jq -s '[.[] | select(.args.sync == false and .args.dir == "write")] | length' <<<"$subs")" 8 \

@@ -35,5 +35,12 @@ dt_chain_ok "legacy mode references pages with get_user_pages" "$legacy" 'dtape_
 is "$(dt_field "$legacy" '[.. | objects | select(.fn? == "get_user_pages") | .args.foll][0]')" GET \
 	"legacy mode: FOLL_GET references, as in LDD3"
 dt_chain_lacks "legacy mode never pins" "$legacy" pin_user_pages_fast
+# get_user_pages takes references, which the kernel does not count as pins:
+# the summary says so (that difference is the lesson of the legacy path)
+is "$(dt_field "$legacy" '[.pin_kind, .pages_foll_get, .pages_foll_pin] | @tsv')" "$(printf 'GET\t16\t0')" \
+	"legacy mode: 16 FOLL_GET references, no pins"
+is "$(dt_field "$legacy" '[.notes[] | select(.kind=="direct") | .text | contains("16 page references (FOLL_GET, not counted as pins)")] | @tsv')" true \
+	"legacy mode: the summary calls them references, not pins"
+is "$(dt_field "$direct" '[.pin_kind, .pages_foll_pin] | @tsv')" "$(printf 'PIN\t16')" "direct mode: 16 FOLL_PIN pins"
 rmmod dtape 2>/dev/null
 done_testing

@@ -11,8 +11,6 @@ set -uo pipefail
 . "$DIOLAB_ROOT/tests/lib/guest.sh"
 . "$DIOLAB_ROOT/tests/vm/dtape-lib.sh"
 require_dtape_build
-STREAM=$BIN/tapestream
-[ -x "$STREAM" ] || { ok 1 "$STREAM is built (run make)"; done_testing; exit 1; }
 
 json_get() { sed -n "s/.*\"$1\":\\(-\\{0,1\\}[0-9.]*\\).*/\\1/p"; }
 stream_set() { # BUFFER_KB RATE_MBPS REPOSITION_MS

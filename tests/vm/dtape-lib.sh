@@ -8,6 +8,7 @@ SYS=/sys/class/dtape/dtape0
 PARAMS=/sys/module/dtape/parameters
 TAPEIO=$BIN/tapeio
 TAPEPROBE=$BIN/tapeprobe
+STREAM=$BIN/tapestream
 
 # fails DESC CMD ARGS...: a passing test when CMD fails.
 fails() {
@@ -62,7 +63,7 @@ load_fresh_dtape() {
 }
 
 require_dtape_build() {
-	for f in "$DTAPE_KO" "$TAPEIO" "$TAPEPROBE"; do
+	for f in "$DTAPE_KO" "$TAPEIO" "$TAPEPROBE" "$STREAM"; do
 		if [ ! -e "$f" ]; then
 			ok 1 "$f is built (run make)"
 			done_testing

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The kernel's function symbols (/proc/kallsyms) and the functions ftrace
+ * can hook (available_filter_functions), each read in one pass.
+ */
+#ifndef DIOLAB_KSYMS_H
+#define DIOLAB_KSYMS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct ksym {
+	uint64_t addr;
+	const char *name;
+	const char *mod;	/* NULL for vmlinux */
+};
+
+struct ksyms;
+
+/*
+ * Text symbols ('t'/'T') from a file in /proc/kallsyms format, or, with
+ * @with_addr false, the names from one in available_filter_functions
+ * format.  NULL with errno set when the file cannot be read; a file with
+ * no symbols gives an empty table.
+ */
+struct ksyms *ksyms_load(const char *path, bool with_addr);
+void ksyms_free(struct ksyms *k);
+size_t ksyms_count(const struct ksyms *k);
+
+const struct ksym *ksyms_find(const struct ksyms *k, const char *name);
+
+/*
+ * The compiler's clones of @name (name.isra.0, name.part.0, ...), sorted
+ * by name; returns how many there are, and stores at most @max.
+ */
+size_t ksyms_clones(const struct ksyms *k, const char *name, const struct ksym **out,
+		    size_t max);
+
+/* The symbol at or below @addr, or NULL. */
+const struct ksym *ksyms_at(const struct ksyms *k, uint64_t addr);
+
+#endif

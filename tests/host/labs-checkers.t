@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Every lab checker against recorded runs of its lab on both lab kernels
+# (tests/host/data/labs/KERNEL/LAB, written by `make -C labs excerpts` from
+# real runs): full score with answers taken from the run, and a failing
+# line, exit 1 and a lower score for each missing or doctored observation.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+export DIOLAB_ROOT=$top
+. "$top/tests/lib/tap.sh"
+. "$top/tests/lib/labs.sh"
+
+data=$top/tests/host/data/labs
+for k in 6.1 6.12; do
+	for d in "$top"/labs/[0-9][0-9]-*/; do
+		LAB=$(basename "$d")
+		n=${LAB%%-*}
+		if [ ! -d "$data/$k/$LAB" ]; then
+			ok 1 "$LAB: a recorded run on $k exists (make -C labs excerpts)"
+			continue
+		fi
+		diag "$LAB, run recorded on $(cat "$data/$k/$LAB/kernel")"
+		LW=$(mktemp -d)
+		cp -r "$data/$k/$LAB/." "$LW/"
+		"solve_$n"
+		lab_full_score_ok
+		"doctor_$n"
+		rm -rf "$LW"
+	done
+done
+lab_env_fail_ok
+done_testing

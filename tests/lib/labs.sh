@@ -1,0 +1,215 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers for the labs' tests.  Source after tests/lib/tap.sh.  In the VM
+# (tests/vm/labs-*.t) a lab runs as a student would: its run, then answers
+# taken from the run's own observations (solve_NN), then its check, and its
+# README's excerpts are compared with the run.  On the host
+# (tests/host/labs-checkers.t) each checker grades recorded runs from both
+# kernels (tests/host/data/labs/) and must fail on every doctored copy
+# (doctor_NN).
+
+LABS=$DIOLAB_ROOT/labs
+
+# lab_run_ok LAB: run the lab into /tmp/lab-work/LAB ($LW).
+lab_run_ok() {
+	LAB=$1
+	LW=/tmp/lab-work/$LAB
+	rm -rf "$LW"
+	LAB_WORK=$LW "$LABS/$LAB/run" >/tmp/lab-run.out 2>&1
+	ok $? "$LAB: run finished"
+	[ -s "$LW/kernel" ] || { diag "run output:"; tail -n 30 /tmp/lab-run.out | diag_stdin; }
+}
+
+# lab_answers KEY=VALUE...: the student's answers file.
+lab_answers() {
+	printf '%s\n' "$@" | sed 's/=/: /' >"$LW/answers.txt"
+}
+
+# lab_check WORK: run the checker on WORK; sets CHK_RC and CHK_OUT.
+lab_check() {
+	CHK_OUT=$(LAB_WORK=$1 LAB_RESULTS=/tmp/lab-results.json "$LABS/$LAB/check" 2>&1)
+	CHK_RC=$?
+}
+
+# lab_full_score_ok: the untouched run scores full marks, exit 0, and
+# results.json is Gradescope's format with the same score.
+lab_full_score_ok() {
+	local max
+	max=$(awk -F': *' '$1 == "points" { print $2 }' "$LABS/$LAB/lab.meta")
+	lab_check "$LW"
+	is "$CHK_RC" 0 "$LAB: check exits 0 at full score"
+	is "$(tail -n 1 <<<"$CHK_OUT")" "Score: $max/$max" "$LAB: Score: $max/$max"
+	[ "$CHK_RC" = 0 ] || printf '%s\n' "$CHK_OUT" | diag_stdin
+	is "$(jq -r '[.score, .max_score, (.tests | length > 0),
+		(.tests | all(has("name") and has("score") and has("max_score") and has("output")))] | @tsv' \
+		/tmp/lab-results.json 2>/dev/null)" "$(printf '%s\t%s\ttrue\ttrue' "$max" "$max")" \
+		"$LAB: results.json has score, max_score and tests[] with name, score, max_score, output"
+}
+
+# failed_line NAME: the checker printed "NAME ..... failed [0/N]" (NAME is text,
+# not a regex).
+failed_line() {
+	local l
+	while IFS= read -r l; do
+		[[ "$l" == "$1 "* ]] || continue
+		l=${l#"$1 "}
+		[[ "$l" =~ ^\.+\ failed\ \[0/[0-9]+\]$ ]] && return 0
+	done <<<"$CHK_OUT"
+	return 1
+}
+
+# lab_doctored_fails WHAT CHECK_NAME SHELL_CMD: apply SHELL_CMD in a copy of
+# the run's work dir ($D); the checker must fail CHECK_NAME, exit 1 and
+# score below the maximum.
+lab_doctored_fails() {
+	local what=$1 name=$2 cmd=$3 D=/tmp/lab-doctored
+	rm -rf $D
+	cp -r "$LW" $D
+	(cd $D && eval "$cmd")
+	lab_check $D
+	failed_line "$name" && [ "$CHK_RC" = 1 ] &&
+		! grep -qE '^Score: ([0-9]+)/\1$' <<<"$CHK_OUT"
+	ok $? "$LAB: $what -> '$name' fails, exit 1, score below max"
+	[ "$CHK_RC" = 1 ] || diag "exit $CHK_RC"
+	failed_line "$name" || printf '%s\n' "$CHK_OUT" | diag_stdin
+}
+
+# lab_env_fail_ok: without a run, the checker exits 2 and says what to do.
+lab_env_fail_ok() {
+	lab_check /tmp/lab-nothing-here
+	is "$CHK_RC" 2 "$LAB: check without a run exits 2"
+	grep -q "make -C labs/$LAB run" <<<"$CHK_OUT"
+	ok $? "$LAB: ... naming the fix ($(head -n 1 <<<"$CHK_OUT"))"
+}
+
+# lab_excerpts_ok: the README's excerpts for this kernel match this run.
+lab_excerpts_ok() {
+	check "$LAB: README excerpts for $(uname -r | cut -d. -f1,2) match this run" \
+		"$LABS/lib/excerpts" --check "$LAB" "$LW"
+}
+
+# jset FILE JQ: rewrite a JSON-lines file in place.
+jset() { jq -c "$2" "$1" >"$1.new" && mv "$1.new" "$1"; }
+
+# ------------------------------------------------------------------ lab 00
+# solve_00: answers read from the run's own trace, as the answer key says.
+solve_00() {
+	local t
+	t=$(jq -c 'select(.type == "syscall" and .o_direct and .path == "/mnt/lab00/file")' "$LW/dd.json" | tail -n 1)
+	lab_answers "write_iter=$(jq -r '.write_iter | sub(" \\[.*"; "")' <<<"$t")" \
+		"pin_function=$(jq -r '[.chain[] | select(test("user_pages_fast$"))][0]' <<<"$t")" \
+		"pages_pinned=$(jq -r .pages_pinned <<<"$t")" \
+		"bios=$(jq -r '[.chain[] | select(. == "submit_bio")] | length' <<<"$t")"
+}
+
+doctor_00() {
+	lab_doctored_fails "empty trace" "trace is real diotrace output" ': >dd.json'
+	lab_doctored_fails "pin count edited" "trace is real diotrace output" \
+		'jset dd.json "if .type == \"syscall\" then .pages_pinned = 32 else . end"'
+	lab_doctored_fails "a buffered write's trace" "O_DIRECT write traced from vfs_write" \
+		'jset dd.json "if .type == \"syscall\" then .o_direct = false else . end"'
+	lab_doctored_fails "the pinning step cut out" "direct path: pinned pages and a bio" \
+		'jset dd.json "if .type == \"syscall\" then (.chain |= map(select(test(\"user_pages_fast\") | not)) | .calls |= walk(if type == \"object\" and has(\"children\") then .children |= map(select((.fn? // \"\") | test(\"user_pages_fast\") | not)) else . end) | .pages_pinned = 0) else . end"'
+	lab_doctored_fails "no mt status" "dtape loaded and mt status saved" 'rm mt-status.txt'
+	lab_doctored_fails "wrong write_iter" "answer: f_op->write_iter" \
+		'sed -i "s/^write_iter:.*/write_iter: generic_file_write_iter/" answers.txt'
+	lab_doctored_fails "wrong pinning function" "answer: pinning function" \
+		'sed -i "s/^pin_function:.*/pin_function: get_user_pages/" answers.txt'
+	lab_doctored_fails "wrong page count" "answer: pages pinned and bios" \
+		'sed -i "s/^pages_pinned:.*/pages_pinned: 1/" answers.txt'
+}
+
+# ------------------------------------------------------------------ lab 01
+solve_01() {
+	local J=$LW/writes.json R
+	R=$(cat "$LW/raw-dev")
+	t() { jq -r --arg p "$1" "select(.type == \"syscall\" and .o_direct and .path == \$p) | $2" "$J" | tail -n 1; }
+	vd() { awk '$1 == "nr_foll_pin_acquired" { print $2 }' "$LW/$1.vmstat-$2"; }
+	lab_answers "vfat_direct_IO=$(t /mnt/lab01v/dio.bin .direct_IO)" \
+		"vfat_nolock_today=__generic_file_write_iter" \
+		"ext4_engine=$(t /mnt/lab01e/dio.bin .dio_engine)" \
+		"raw_engine=$(t "$R" '[.chain[] | select(test("^blkdev_direct_IO"))][0]')" \
+		"pin_kind=FOLL_$(t /mnt/lab01e/dio.bin '[.. | objects | select(.fn? // "" | test("user_pages_fast$")) | .args.foll][0]')" \
+		"ext4_buffered_cached_after=$(tr -d ' ' <"$LW/ext4-buffered.cached-after")" \
+		"ext4_direct_cached_after=$(tr -d ' ' <"$LW/ext4-direct.cached-after")" \
+		"vfat_direct_pins_acquired=$(($(vd vfat-direct after) - $(vd vfat-direct before)))"
+}
+
+doctor_01() {
+	local R
+	R=$(cat "$LW/raw-dev")
+	lab_doctored_fails "trace deleted" "trace is real diotrace output" 'rm writes.json'
+	lab_doctored_fails "raw direct write dropped" "six 64 KiB writes traced" \
+		"jset writes.json 'select(.path != \"$R\" or (.o_direct | not))'"
+	lab_doctored_fails "a buffered write made direct" "buffered writes: copy, no pins" \
+		"jset writes.json 'if .path == \"/mnt/lab01e/buf.bin\" then .dio = true else . end'"
+	lab_doctored_fails "vfat's engine renamed" "direct writes: engine, 16 pinned, bio" \
+		"jset writes.json 'if .path == \"/mnt/lab01v/dio.bin\" then .dio_engine = \"iomap_dio_rw\" else . end'"
+	lab_doctored_fails "page count doctored" "page cache filled / emptied (fincore)" 'echo 16 >ext4-direct.cached-after'
+	lab_doctored_fails "pins added to a buffered write" "vmstat pins agree with FOLL kind" \
+		'awk "\$1 == \"nr_foll_pin_acquired\" { \$2 += 5 } 1" ext4-buffered.vmstat-after >x && mv x ext4-buffered.vmstat-after'
+	lab_doctored_fails "2.6 name given as today's" "answer: today's generic_file_aio_write_nolock" \
+		'sed -i "s/^vfat_nolock_today:.*/vfat_nolock_today: generic_file_aio_write_nolock/" answers.txt'
+	lab_doctored_fails "wrong FOLL kind" "answer: FOLL kind" \
+		'sed -i "s/^pin_kind: FOLL_\(PIN\|GET\)/pin_kind: FOLL_X\1/" answers.txt'
+	lab_doctored_fails "vmstat count from the other kernel" "answer: vfat direct vmstat pins" \
+		'sed -i "s/^vfat_direct_pins_acquired: \(.*\)/vfat_direct_pins_acquired: 1\1/" answers.txt'
+}
+
+# ------------------------------------------------------------------ lab 02
+solve_02() {
+	local t
+	t=$(jq -c 'select(.type == "syscall" and .o_direct and .path == "/mnt/lab02e/f.bin" and (.buf % 4096) == 1)' "$LW/writes.json" | tail -n 1)
+	lab_answers "ext4_buf1_errno=$([ "$(jq -r .ret <<<"$t")" = -22 ] && echo EINVAL)" \
+		"einval_function=$(jq -r '[.calls[] | recurse(.children[]?) | select(.ret? == -22 and all(.children[]?; .ret? != -22)) | .fn // empty] | first' <<<"$t")" \
+		"logical_block_size=$(awk '$1 == "ext4" { print $2 }' "$LW/geometry.txt")" \
+		"min_buffer_misalignment_that_works=$(awk '$1 == "ext4" { print $2 }' "$LW/geometry.txt")" \
+		"vfat_fallback_function=fat_direct_IO" \
+		"vfat_fallback_cause=the write extends the file past its initialised size"
+}
+
+doctor_02() {
+	lab_doctored_fails "an unrelated trace" "trace is real diotrace output" \
+		'grep -v "\"type\":\"end\"" writes.json >x; mv x writes.json'
+	lab_doctored_fails "the aligned raw write removed" "aligned and sector-aligned writes direct" \
+		"jset writes.json 'select(.path != \"$(cat "$LW/raw-dev")\" or .offset != 0 or .count != 4096 or (.buf % 4096) != 0)'"
+	lab_doctored_fails "a refused write turned into success" "misaligned buffer, offset, length: EINVAL" \
+		"jset writes.json 'if .offset == 100 then .ret = 4096 else . end'"
+	lab_doctored_fails "the fallback hidden" "vfat extending write fell back" \
+		"jset writes.json 'if .path == \"/mnt/lab02v/new.bin\" then .fallback = false else . end'"
+	lab_doctored_fails "no geometry" "logical block sizes recorded" 'rm geometry.txt'
+	lab_doctored_fails "page size given" "answer: smallest misalignment that works" \
+		'sed -i "s/^min_buffer_misalignment_that_works:.*/min_buffer_misalignment_that_works: 4096/" answers.txt'
+	lab_doctored_fails "the caller named" "answer: where ext4 said EINVAL" \
+		'sed -i "s/^einval_function:.*/einval_function: ext4_file_write_iter/" answers.txt'
+	lab_doctored_fails "no cause" "answer: the fallback's cause" \
+		'sed -i "s/^vfat_fallback_cause:.*/vfat_fallback_cause: because/" answers.txt'
+}
+
+# ------------------------------------------------------------------ lab 03
+solve_03() {
+	local J=$LW/mmap.json w
+	w=$(awk '{ for (i = 1; i <= NF; i++) print $i }' "$LW/race.out")
+	lab_answers "refault_index=$(jq -s -r '[.[] | select(.type == "refault")][0].index' "$J")" \
+		"fallbacks=$(jq -s '[.[] | select(.type == "syscall" and .path == "/mnt/lab03/race.bin" and .fallback)] | length' "$J")" \
+		"fallback_errno=$(jq -s -r 'first(.[] | select(.type == "syscall" and .path == "/mnt/lab03/race.bin" and .fallback)
+			| .calls[] | recurse(.children[]?) | select(.fn? == "iomap_dio_rw") | .ret) | if . == -15 then "ENOTBLK" else tostring end' "$J")" \
+		"fsync_old=$(sed -n 's/^fsync_old=//p' <<<"$w")" "fsync_new=$(sed -n 's/^fsync_new=//p' <<<"$w")"
+}
+
+doctor_03() {
+	lab_doctored_fails "events lost" "trace is real diotrace output" \
+		'jset mmap.json "if .type == \"end\" then .lost = 3 else . end"'
+	lab_doctored_fails "the unmap note removed" "direct write: flush, invalidate, unmap" \
+		"jset mmap.json 'if .path == \"/mnt/lab03/map.bin\" then .notes |= map(select(.kind != \"unmap\")) else . end'"
+	lab_doctored_fails "no refaults" "the mapper refaulted" "jset mmap.json 'select(.type != \"refault\")'"
+	lab_doctored_fails "the mapper's output edited" "the mapper read the new data" 'sed -i "s/^after:.*/after: page0=d page1=d/" mmap.out'
+	lab_doctored_fails "no write fell back" "raced writes fell back silently" \
+		"jset mmap.json 'select(.path != \"/mnt/lab03/race.bin\" or (.fallback | not))'"
+	lab_doctored_fails "no stale warning" "stale page cache warned" \
+		"jset mmap.json 'if .path == \"/mnt/lab03/race.bin\" then .notes |= map(select(.kind != \"stale\")) else . end'"
+	lab_doctored_fails "fsync said 0" "fsync: EIO on the old fd only" 'sed -i "s/fsync_old=EIO/fsync_old=0/" race.out'
+	lab_doctored_fails "fallbacks miscounted" "answer: number of fallbacks" \
+		'sed -i "s/^fallbacks: \(.*\)/fallbacks: 9\1/" answers.txt'
+	lab_doctored_fails "EBUSY given" "answer: the errno behind a fallback" \
+		'sed -i "s/^fallback_errno:.*/fallback_errno: EBUSY/" answers.txt'
+}

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Lab 02 on this kernel as a student does it: run, answers from the run's
+# own trace, check at full score; the README's excerpts match the run; the
+# checker fails without a run and on one doctored trace (the full doctored
+# matrix runs on the host: tests/host/labs-checkers.t).
+set -uo pipefail
+. "$DIOLAB_ROOT/tests/lib/tap.sh"
+. "$DIOLAB_ROOT/tests/lib/labs.sh"
+
+lab_run_ok 02-alignment
+solve_02
+lab_full_score_ok
+lab_excerpts_ok
+lab_env_fail_ok
+lab_doctored_fails "the fallback hidden" "vfat extending write fell back" \
+	"jset writes.json 'if .path == \"/mnt/lab02v/new.bin\" then .fallback = false else . end'"
+done_testing
