@@ -13,14 +13,11 @@ BPF_STRIP    ?= $(firstword $(shell command -v llvm-strip llvm-strip-14 2>/dev/n
 BPFTOOL      ?= $(or $(firstword $(wildcard $(addsuffix /bpftool,$(subst :, ,$(PATH)) /usr/local/sbin /usr/sbin /sbin))),\
 			$(error bpftool is missing (Debian package bpftool, installed in /usr/sbin); an administrator runs: sudo make deps))
 BPF_ARCH     := x86
-DIOTRACE_USER := diotrace dtctx dtape_ev mappers ksyms resolve tree render_text render_json render_dot \
+DIOTRACE_USER := diotrace dtctx dtape_ev mappers ksyms resolve tree analyze render_text render_json render_dot \
 		 render_summary record
 DIOTRACE_OBJS := $(DIOTRACE_USER:%=$(BPF_OUT)/%.o)
-# objects the unit tests link (everything but main and libbpf users)
-DIOTRACE_LIBOBJS := $(addprefix $(BPF_OUT)/,dtctx.o dtape_ev.o mappers.o tree.o render_text.o \
-		    render_json.o render_dot.o render_summary.o record.o)
 
-# Newest lab kernel: vm/kernels when the lead's script exists, else /boot.
+# Newest lab kernel: the last one vm/kernels lists, else the newest in /boot.
 BPF_KERNEL   = $(shell { test -x vm/kernels && vm/kernels; } 2>/dev/null | tail -n1)
 BPF_KERNEL_  = $(or $(BPF_KERNEL),$(shell ls /boot/vmlinuz-* 2>/dev/null | sed 's|/boot/vmlinuz-||' | sort -V | tail -n1))
 
@@ -61,7 +58,7 @@ $(BPF_OUT)/diotrace.skel.h: $(BPF_OUT)/diotrace.bpf.o
 $(BPF_OUT)/diotrace.o: $(BPF_OUT)/diotrace.skel.h
 
 $(BPF_OUT)/%.o: bpf/%.c bpf/diotrace.h bpf/dtctx.h bpf/steps.def bpf/tree.h bpf/render.h \
-		bpf/record.h bpf/resolve.h bpf/ksyms.h bpf/dtape_ev.h bpf/mappers.h | $(BPF_OUT)
+		bpf/record.h bpf/resolve.h bpf/ksyms.h bpf/analyze.h bpf/dtape_ev.h bpf/mappers.h | $(BPF_OUT)
 	$(CC) $(CFLAGS) -I$(BPF_OUT) -Ibpf -c $< -o $@
 
 $(BIN)/diotrace: $(DIOTRACE_OBJS) | $(BIN)

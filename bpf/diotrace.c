@@ -122,8 +122,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 	case OPT_READ: env.rd = true; break;
 	case OPT_WRITE: env.wr = true; break;
 	case OPT_DEPTH:
+		errno = 0;
 		env.depth = strtol(arg, &end, 10);
-		if (*end || env.depth <= 0)
+		if (errno || end == arg || *end || env.depth <= 0)
 			argp_error(st, "invalid depth: %s", arg);
 		break;
 	case OPT_JSON: env.json = true; break;
@@ -132,8 +133,18 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 	case OPT_LIST: env.list = true; break;
 	case 'v': env.verbose = true; break;
 	case 'o': env.out = arg; break;
-	case 'n': env.count = strtol(arg, NULL, 10); break;
-	case 'd': env.duration = strtod(arg, NULL); break;
+	case 'n':
+		errno = 0;
+		env.count = strtol(arg, &end, 10);
+		if (errno || end == arg || *end || env.count <= 0)
+			argp_error(st, "invalid count (a number of trees, at least 1): %s", arg);
+		break;
+	case 'd':
+		errno = 0;
+		env.duration = strtod(arg, &end);
+		if (errno || end == arg || *end || !(env.duration > 0) || env.duration > 1e6)
+			argp_error(st, "invalid duration (seconds, more than 0): %s", arg);
+		break;
 	case OPT_BTF: env.btf = arg; break;
 	case OPT_ALL: env.all = true; break;
 	case OPT_NOCOLLAPSE: env.no_collapse = true; break;
@@ -201,7 +212,7 @@ static void on_tree(struct dt_tree *t, void *arg)
 {
 	struct out_state *s = arg;
 
-	if (env.path && strncmp(t->path, env.path, strlen(env.path)) != 0)
+	if (env.path && !dt_path_under(t->path, env.path))
 		return;
 	if (s->devfilter && ((t->root.ev.obj.dev >> 20) != s->devmaj ||
 			     (t->root.ev.obj.dev & 0xfffff) != s->devmin))
@@ -263,21 +274,8 @@ static void print_end(struct out_state *s, double attach_ms)
 
 	if (s->sum)
 		summary_print(f, s->sum, c, env.json);
-	if (env.json) {
-		bool first = true;
-
-		fprintf(f, "{\"type\":\"end\",\"kernel\":");
-		json_str(f, c->release);
-		fprintf(f, ",\"trees\":%ld,\"lost\":%" PRIu64 ",\"attach_ms\":%.1f,\"never_fired\":[",
-			s->trees, c->lost_total, attach_ms);
-		for (unsigned i = 0; i < DT_STEP__N; i++)
-			if (c->steps[i].method && !c->steps[i].fired) {
-				fprintf(f, "%s", first ? "" : ",");
-				json_str(f, c->steps[i].sym);
-				first = false;
-			}
-		fprintf(f, "]}\n");
-	}
+	if (env.json)
+		render_json_end(f, c, s->trees, attach_ms);
 	fflush(f);
 	fprintf(stderr, "diotrace: %ld syscall(s) traced, %" PRIu64 " event(s) lost%s\n", s->trees,
 		c->lost_total, c->lost_total ? " (ring buffer full: trees marked incomplete)" : "");
@@ -312,7 +310,7 @@ static int do_report(void)
 	struct out_state s = { .c = &c, .out = stdout };
 	struct dt_builder *b;
 	char err[160];
-	FILE *f = fopen(env.report_file, "rb");
+	FILE *f = record_open(env.report_file);
 	int rc;
 
 	if (!f) {
@@ -437,12 +435,28 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	return vfprintf(stderr, fmt, ap);
 }
 
-static bool attach_link(struct bpf_link *l, struct bpf_link **links, int *nlinks, int max)
+/* Each step attaches at most two programs to its symbol and to each of its
+ * clones; this is several times what the steps need. */
+#define DT_MAX_LINKS 1024
+
+struct links {
+	struct bpf_link *l[DT_MAX_LINKS];
+	int n;
+};
+
+/* Keep @l for detaching; NULL (the attach failed) and overflow return false. */
+static bool links_add(struct links *ls, struct bpf_link *l)
 {
 	if (!l)
 		return false;
-	if (*nlinks < max)
-		links[(*nlinks)++] = l;
+	if (ls->n == DT_MAX_LINKS) {
+		bpf_link__destroy(l);
+		fprintf(stderr, "diotrace: more than %d probes; not attaching more "
+			"(DT_MAX_LINKS in bpf/diotrace.c)\n", DT_MAX_LINKS);
+		errno = E2BIG;
+		return false;
+	}
+	ls->l[ls->n++] = l;
 	return true;
 }
 
@@ -513,73 +527,80 @@ static void vm_hint(const char *why)
 		"file system there with vm/guest/labfs ext4 /mnt/x)\n");
 }
 
-static int do_trace(void)
-{
-	static struct dt_ctx c;
-	static struct dt_stepcfg cfg[DT_STEP__N];
-	struct out_state s = { .c = &c, .out = stdout };
-	struct live l = { .s = &s };
-	struct bpf_link *links[1024];
-	int nlinks = 0, nattached = 0;
-	LIBBPF_OPTS(bpf_object_open_opts, oopts);
-	struct diotrace_bpf *skel = NULL;
-	struct ring_buffer *rb = NULL;
+/*
+ * One live tracing session, in libbpf-bootstrap's order: check the
+ * filters, decide per step how to trace it, open the object and choose its
+ * programs, load, start the command (held until the probes are in), attach,
+ * poll, and detach.  Each step is a function below, called by do_trace().
+ */
+struct session {
+	struct dt_ctx *c;
+	struct dt_stepcfg *cfg;
+	struct out_state s;
+	struct live l;
+	struct links ls;
 	struct resolver *r;
-	struct utsname u;
-	char err[256];
-	uint64_t t0 = now_ns(), deadline = 0, t_sym = 0, t_res = 0, t_open = 0, t_load = 0;
+	struct diotrace_bpf *skel;
+	struct ring_buffer *rb;
+	int go[2];		/* the command waits on go[0] until the probes are in */
+	pid_t child;
+	int status;
+	int nattached;
+	uint64_t t0, t_sym, t_res, t_open, t_load;
 	double attach_ms;
-	int go[2] = { -1, -1 };
-	pid_t child = 0;
-	int rc = 1, status = 0;
-	__u32 fl;
+};
 
+/* Root, an existing -p process and a --dev that parses. */
+static int check_filters(struct session *ss)
+{
 	if (geteuid() != 0) {
 		fprintf(stderr, "diotrace: must run as root (loading BPF needs CAP_BPF and "
 			"CAP_PERFMON).\nWithout root, render a recording: diotrace report FILE\n");
 		vm_hint("or trace in the lab VM (root there, and its kernels let every step attach)");
-		return 1;
+		return -1;
 	}
 	if (env.pid && kill(env.pid, 0) && errno == ESRCH) {
 		fprintf(stderr, "diotrace: no such process: %d\n", env.pid);
-		return 1;
+		return -1;
 	}
 	if (env.dev) {
-		if (sscanf(env.dev, "%u:%u", &s.devmaj, &s.devmin) != 2) {
+		if (sscanf(env.dev, "%u:%u", &ss->s.devmaj, &ss->s.devmin) != 2) {
 			fprintf(stderr, "diotrace: --dev wants MAJ:MIN, got %s\n", env.dev);
-			return 1;
+			return -1;
 		}
-		s.devfilter = true;
+		ss->s.devfilter = true;
 	}
-	libbpf_set_print(libbpf_print);
-	r = resolver_new(env.btf, err, sizeof(err));
-	if (!r) {
-		fprintf(stderr, "diotrace: %s\n", err);
-		return 1;
-	}
-	t_sym = now_ns();
-	uname(&u);
-	snprintf(c.release, sizeof(c.release), "%s", u.release);
-	c.addr2name = resolver_addr2name;
-	c.addr2name_arg = r;
-	resolver_resolve(r, &c, cfg);
-	if (env.list) {
-		dt_print_resolution(stdout, &c);
-		if (c.degraded[0] && strstr(c.degraded, "only tracepoints"))
-			vm_hint("to see every step, run it in the lab VM");
-		resolver_free(r);
-		return 0;
-	}
+	return 0;
+}
 
-	t_res = now_ns();
-	oopts.btf_custom_path = env.btf;
-	skel = diotrace_bpf__open_opts(&oopts);
-	if (!skel) {
-		fprintf(stderr, "diotrace: cannot open BPF object: %s\n", strerror(errno));
-		goto out;
+/* Per step: fentry, kprobe, tracepoint or nothing, and why (resolve.c). */
+static int resolve_steps(struct session *ss)
+{
+	struct utsname u;
+	char err[256];
+
+	libbpf_set_print(libbpf_print);
+	ss->r = resolver_new(env.btf, err, sizeof(err));
+	if (!ss->r) {
+		fprintf(stderr, "diotrace: %s\n", err);
+		return -1;
 	}
-	memcpy((void *)skel->rodata->cfg, cfg, sizeof(cfg));
-	fl = 0;
+	ss->t_sym = now_ns();
+	uname(&u);
+	snprintf(ss->c->release, sizeof(ss->c->release), "%s", u.release);
+	ss->c->addr2name = resolver_addr2name;
+	ss->c->addr2name_arg = ss->r;
+	resolver_resolve(ss->r, ss->c, ss->cfg);
+	ss->t_res = now_ns();
+	return 0;
+}
+
+/* The filters go into .rodata, where the verifier sees them as constants. */
+static void set_filters(struct diotrace_bpf *skel, const struct dt_stepcfg *cfg)
+{
+	__u32 fl = 0;
+
+	memcpy((void *)skel->rodata->cfg, cfg, sizeof(skel->rodata->cfg));
 	if (!env.rd && !env.wr)
 		fl |= DT_F_READ | DT_F_WRITE;
 	if (env.rd)
@@ -596,20 +617,28 @@ static int do_trace(void)
 	}
 	skel->rodata->filter_flags = fl;
 	skel->rodata->self_tgid = getpid();
+}
+
+/* Load only the programs the resolution chose, and the tracepoints that exist. */
+static void choose_programs(struct diotrace_bpf *skel, const struct dt_ctx *c,
+			    struct resolver *r)
+{
+	struct bpf_program *p;
+	bool dtape;
 
 	for (unsigned i = 0; i < DT_STEP__N; i++) {
-		struct progset p = step_progs(skel, i);
-		struct dt_stepinfo *si = &c.steps[i];
+		struct progset ps = step_progs(skel, i);
+		const struct dt_stepinfo *si = &c->steps[i];
 		bool fe = si->method == M_FENTRY, kp = si->method == M_KPROBE || si->nclones;
 
-		set_load(p.fe, fe);
-		set_load(p.fx, fe);
-		set_load(p.kp, kp);
-		set_load(p.kr, kp);
+		set_load(ps.fe, fe);
+		set_load(ps.fx, fe);
+		set_load(ps.kp, kp);
+		set_load(ps.kr, kp);
 		if (fe) {
-			bpf_program__set_attach_target(p.fe, 0, si->sym);
-			if (p.fx)
-				bpf_program__set_attach_target(p.fx, 0, si->sym);
+			bpf_program__set_attach_target(ps.fe, 0, si->sym);
+			if (ps.fx)
+				bpf_program__set_attach_target(ps.fx, 0, si->sym);
 		}
 	}
 	/* filemap_fault uses its own any-task programs (fe_fault/kp_fault) */
@@ -617,248 +646,291 @@ static int do_trace(void)
 	set_load(skel->progs.fx_FILEMAP_FAULT, false);
 	set_load(skel->progs.kp_FILEMAP_FAULT, false);
 	set_load(skel->progs.kr_FILEMAP_FAULT, false);
-	set_load(skel->progs.tp_fault, c.steps[DT_FILEMAP_FAULT].method == M_TP);
-	set_load(skel->progs.tp_bio_queue, c.steps[DT_SUBMIT_BIO].method == M_TP);
+	set_load(skel->progs.tp_fault, c->steps[DT_FILEMAP_FAULT].method == M_TP);
+	set_load(skel->progs.tp_bio_queue, c->steps[DT_SUBMIT_BIO].method == M_TP);
 	set_load(skel->progs.tp_iomap_inval_fail,
 		 resolver_tp_exists(r, "iomap/iomap_dio_invalidate_fail"));
 	set_load(skel->progs.tp_filemap_delete,
 		 resolver_tp_exists(r, "filemap/mm_filemap_delete_from_page_cache"));
 	set_load(skel->progs.tp_filemap_add,
 		 resolver_tp_exists(r, "filemap/mm_filemap_add_to_page_cache"));
-	{
-		/* dtape's tracepoints: only while the module is loaded */
-		bool dtape = resolver_tp_exists(r, "dtape/dtape_submit");
-		struct bpf_program *p;
-
-		bpf_object__for_each_program(p, skel->obj)
-			if (!strncmp(bpf_program__section_name(p), "raw_tp/dtape_", 13))
-				set_load(p, dtape);
-	}
+	/* dtape's tracepoints: only while the module is loaded */
+	dtape = resolver_tp_exists(r, "dtape/dtape_submit");
+	bpf_object__for_each_program(p, skel->obj)
+		if (!strncmp(bpf_program__section_name(p), "raw_tp/dtape_", 13))
+			set_load(p, dtape);
 	set_load(skel->progs.tp_enter_io_uring_enter,
 		 resolver_tp_exists(r, "syscalls/sys_enter_io_uring_enter"));
 	set_load(skel->progs.tp_exit_io_uring_enter,
 		 resolver_tp_exists(r, "syscalls/sys_exit_io_uring_enter"));
+}
 
-	t_open = now_ns();
-	if (diotrace_bpf__load(skel)) {
+static int open_and_load(struct session *ss)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oopts, .btf_custom_path = env.btf);
+
+	ss->skel = diotrace_bpf__open_opts(&oopts);
+	if (!ss->skel) {
+		fprintf(stderr, "diotrace: cannot open BPF object: %s\n", strerror(errno));
+		return -1;
+	}
+	set_filters(ss->skel, ss->cfg);
+	choose_programs(ss->skel, ss->c, ss->r);
+	ss->t_open = now_ns();
+	if (diotrace_bpf__load(ss->skel)) {
 		int e = errno;
 
 		fprintf(stderr, "diotrace: cannot load BPF programs: %s%s\n", strerror(e),
 			e == EPERM ? " (root without CAP_BPF? locked down kernel?)" : "");
-		goto out;
+		return -1;
 	}
+	ss->t_load = now_ns();
+	mappers_seed(bpf_map__fd(ss->skel->maps.mappers), (uint32_t)getpid());
+	return 0;
+}
 
-	t_load = now_ns();
-	mappers_seed(bpf_map__fd(skel->maps.mappers), (uint32_t)getpid());
+/*
+ * Fork the command now, so its pid can be traced from its first syscall,
+ * but hold it on a pipe until release_command(): it must not run before
+ * the probes are in.
+ */
+static int start_command(struct session *ss)
+{
+	__u8 one = 1;
+	__u32 k;
+
 	if (env.cmd) {
-		if (pipe(go)) {
+		if (pipe(ss->go)) {
 			perror("pipe");
-			goto out;
+			return -1;
 		}
-		child = fork();
-		if (child < 0) {
+		ss->child = fork();
+		if (ss->child < 0) {
 			perror("fork");
-			goto out;
+			ss->child = 0;
+			return -1;
 		}
-		if (child == 0) {
+		if (ss->child == 0) {
 			char b;
 
-			close(go[1]);
-			/* wait until the probes are attached */
-			if (read(go[0], &b, 1) != 1)
+			close(ss->go[1]);
+			if (read(ss->go[0], &b, 1) != 1)
 				_exit(127);
-			close(go[0]);
+			close(ss->go[0]);
 			execvp(env.cmd[0], env.cmd);
 			fprintf(stderr, "diotrace: cannot run %s: %s\n", env.cmd[0], strerror(errno));
 			_exit(127);
 		}
-		close(go[0]);
+		close(ss->go[0]);
+		ss->go[0] = -1;
 	}
-	if (env.pid || child) {
-		__u32 k = child ? (__u32)child : (__u32)env.pid;
-		__u8 one = 1;
-
-		bpf_map__update_elem(skel->maps.traced_pids, &k, sizeof(k), &one, sizeof(one), 0);
+	if (env.pid || ss->child) {
+		k = ss->child ? (__u32)ss->child : (__u32)env.pid;
+		bpf_map__update_elem(ss->skel->maps.traced_pids, &k, sizeof(k), &one, sizeof(one), 0);
 	}
+	return 0;
+}
 
-	/* syscall roots and tracepoints */
-	{
-		struct bpf_program *p;
+/* Syscall roots and tracepoints; a syscall root that will not attach is fatal. */
+static int attach_tracepoints(struct session *ss)
+{
+	struct bpf_program *p;
 
-		bpf_object__for_each_program(p, skel->obj) {
-			const char *sec = bpf_program__section_name(p);
+	bpf_object__for_each_program(p, ss->skel->obj) {
+		const char *sec = bpf_program__section_name(p);
+		const char *nm = bpf_program__name(p);
 
-			if (!bpf_program__autoload(p) || (strncmp(sec, "tracepoint/", 11) != 0 &&
-							   strncmp(sec, "raw_tp/", 7) != 0))
-				continue;
-			if (!attach_link(bpf_program__attach(p), links, &nlinks, 1024)) {
-				const char *nm = bpf_program__name(p);
+		if (!bpf_program__autoload(p) ||
+		    (strncmp(sec, "tracepoint/", 11) != 0 && strncmp(sec, "raw_tp/", 7) != 0))
+			continue;
+		if (links_add(&ss->ls, bpf_program__attach(p)))
+			continue;
+		if (!strncmp(nm, "tp_enter_", 9) || !strncmp(nm, "tp_exit_", 8)) {
+			fprintf(stderr, "diotrace: cannot attach %s: %s\n", sec, strerror(errno));
+			return -1;
+		}
+		fprintf(stderr, "diotrace: warning: %s not attached: %s\n", sec, strerror(errno));
+	}
+	return 0;
+}
 
-				if (!strncmp(nm, "tp_enter_", 9) || !strncmp(nm, "tp_exit_", 8)) {
-					fprintf(stderr, "diotrace: cannot attach %s: %s\n", sec,
-						strerror(errno));
-					goto out;
-				}
-				fprintf(stderr, "diotrace: warning: %s not attached: %s\n", sec,
-					strerror(errno));
-			}
+/* fentry/fexit, falling back to kprobe/kretprobe; clones always by kprobe. */
+static bool attach_step(struct links *ls, struct dt_stepinfo *si, struct progset p)
+{
+	bool ok = false;
+
+	if (si->method == M_FENTRY) {
+		ok = links_add(ls, bpf_program__attach_trace(p.fe));
+		if (ok && p.fx && !links_add(ls, bpf_program__attach_trace(p.fx)))
+			ok = false;
+		if (!ok) {
+			whyadd(si, "fentry %s attach failed: %s", si->sym, errno);
+			si->method = p.kp && bpf_program__fd(p.kp) >= 0 ? M_KPROBE : M_NONE;
 		}
 	}
-	for (unsigned i = 0; i < DT_STEP__N; i++) {
-		struct dt_stepinfo *si = &c.steps[i];
-		struct progset p = step_progs(skel, i);
-		bool ok = false;
-
-		if (si->method == M_FENTRY) {
-			ok = attach_link(bpf_program__attach_trace(p.fe), links, &nlinks, 1024);
-			if (ok && p.fx && !attach_link(bpf_program__attach_trace(p.fx), links,
-						       &nlinks, 1024))
-				ok = false;
-			if (!ok) {
-				whyadd(si, "fentry %s attach failed: %s", si->sym, errno);
-				if (p.kp && bpf_program__fd(p.kp) >= 0) {
-					si->method = M_KPROBE;
-				} else {
-					si->method = M_NONE;
-				}
-			}
+	if (si->method == M_KPROBE) {
+		ok = links_add(ls, bpf_program__attach_kprobe(p.kp, false, si->sym));
+		if (ok && p.kr)
+			ok = links_add(ls, bpf_program__attach_kprobe(p.kr, true, si->sym));
+		if (!ok) {
+			whyadd(si, "kprobe %s attach failed: %s", si->sym, errno);
+			si->method = M_NONE;
 		}
-		if (si->method == M_KPROBE) {
-			ok = attach_link(bpf_program__attach_kprobe(p.kp, false, si->sym), links,
-					 &nlinks, 1024);
-			if (ok && p.kr)
-				ok = attach_link(bpf_program__attach_kprobe(p.kr, true, si->sym),
-						 links, &nlinks, 1024);
-			if (!ok) {
-				whyadd(si, "kprobe %s attach failed: %s", si->sym, errno);
-				si->method = M_NONE;
-			}
-		}
-		if (si->method == M_TP)
-			ok = true;	/* attached with the tracepoints above */
-		for (int j = 0; j < si->nclones && si->method != M_NONE; j++) {
-			if (!attach_link(bpf_program__attach_kprobe(p.kp, false, si->clones[j]),
-					 links, &nlinks, 1024) ||
-			    (p.kr && !attach_link(bpf_program__attach_kprobe(p.kr, true,
-									      si->clones[j]),
-						  links, &nlinks, 1024)))
-				whyadd(si, "clone %s: kprobe attach failed: %s", si->clones[j], errno);
-		}
-		nattached += ok;
 	}
-	attach_ms = (now_ns() - t0) / 1e6;
+	if (si->method == M_TP)
+		ok = true;	/* attached with the tracepoints */
+	for (int j = 0; j < si->nclones && si->method != M_NONE; j++) {
+		if (!links_add(ls, bpf_program__attach_kprobe(p.kp, false, si->clones[j])) ||
+		    (p.kr && !links_add(ls, bpf_program__attach_kprobe(p.kr, true, si->clones[j]))))
+			whyadd(si, "clone %s: kprobe attach failed: %s", si->clones[j], errno);
+	}
+	return ok;
+}
+
+static void attach_steps(struct session *ss)
+{
+	for (unsigned i = 0; i < DT_STEP__N; i++)
+		ss->nattached += attach_step(&ss->ls, &ss->c->steps[i], step_progs(ss->skel, i));
+	ss->attach_ms = (now_ns() - ss->t0) / 1e6;
+}
+
+static void report_startup(const struct session *ss)
+{
+	const struct dt_ctx *c = ss->c;
+
 	if (env.verbose) {
 		fprintf(stderr, "diotrace: start-up: symbols and BTF %.0f ms, resolution %.0f ms, "
-			"BPF open %.0f ms, load %.0f ms\n", (t_sym - t0) / 1e6, (t_res - t_sym) / 1e6,
-			(t_open - t_res) / 1e6, (t_load - t_open) / 1e6);
-		dt_print_resolution(stderr, &c);
-		fprintf(stderr, "diotrace: %d steps attached (%d links) in %.1f ms\n", nattached,
-			nlinks, attach_ms);
+			"BPF open %.0f ms, load %.0f ms\n", (ss->t_sym - ss->t0) / 1e6,
+			(ss->t_res - ss->t_sym) / 1e6, (ss->t_open - ss->t_res) / 1e6,
+			(ss->t_load - ss->t_open) / 1e6);
+		dt_print_resolution(stderr, c);
+		fprintf(stderr, "diotrace: %d steps attached (%d links) in %.1f ms\n", ss->nattached,
+			ss->ls.n, ss->attach_ms);
 	}
-	if (c.degraded[0])
-		fprintf(stderr, "diotrace: %s\n", c.degraded);
-	if (c.degraded[0] && strstr(c.degraded, "only tracepoints"))
+	if (c->degraded[0])
+		fprintf(stderr, "diotrace: %s\n", c->degraded);
+	if (c->degraded[0] && strstr(c->degraded, "only tracepoints"))
 		vm_hint("to see the function calls, run the same command in the lab VM");
+}
 
-	if (env.out && env.mode == MODE_TRACE && !(s.out = fopen(env.out, "w"))) {
+/* -o, the recording, the tree builder and the ring buffer. */
+static int open_output(struct session *ss)
+{
+	struct out_state *s = &ss->s;
+
+	if (env.out && env.mode == MODE_TRACE && !(s->out = fopen(env.out, "w"))) {
 		fprintf(stderr, "diotrace: cannot write %s: %s\n", env.out, strerror(errno));
-		goto out;
+		return -1;
 	}
 	if (env.mode == MODE_RECORD) {
-		s.rec = fopen(env.out, "wb");
-		if (!s.rec || record_write_header(s.rec, &c)) {
+		s->rec = fopen(env.out, "wb");
+		if (!s->rec || record_write_header(s->rec, ss->c)) {
 			fprintf(stderr, "diotrace: cannot write %s: %s\n", env.out, strerror(errno));
-			goto out;
+			return -1;
 		}
 	}
-	s.ro.max_depth = env.depth;
-	s.ro.no_collapse = env.no_collapse;
-	s.ro.show_folded = env.all;
+	s->ro.max_depth = env.depth;
+	s->ro.no_collapse = env.no_collapse;
+	s->ro.show_folded = env.all;
 	if (env.summary)
-		s.sum = summary_new();
-	l.b = dt_builder_new(&c, &callbacks, &s);
-	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), handle_event, &l, NULL);
-	if (!rb || !l.b) {
+		s->sum = summary_new();
+	ss->l.b = dt_builder_new(ss->c, &callbacks, s);
+	ss->rb = ring_buffer__new(bpf_map__fd(ss->skel->maps.events), handle_event, &ss->l, NULL);
+	if (!ss->rb || !ss->l.b) {
 		fprintf(stderr, "diotrace: cannot set up the ring buffer\n");
-		goto out;
+		return -1;
 	}
+	return 0;
+}
+
+static int release_command(struct session *ss)
+{
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	/* scripts wait for this line before starting their workload */
 	if (!env.cmd)
 		fprintf(stderr, "diotrace: tracing, Ctrl-C to stop\n");
-	if (env.duration > 0)
-		deadline = now_ns() + (uint64_t)(env.duration * 1e9);
-	if (child && write(go[1], "g", 1) != 1) {
+	if (ss->child && write(ss->go[1], "g", 1) != 1) {
 		perror("diotrace: start command");
-		goto out;
+		return -1;
 	}
-	if (go[1] >= 0)
-		close(go[1]);
+	if (ss->go[1] >= 0)
+		close(ss->go[1]);
+	ss->go[1] = -1;
+	return 0;
+}
+
+/* Until Ctrl-C, -n trees, -d seconds, or the end of the command. */
+static void poll_events(struct session *ss)
+{
+	uint64_t deadline = env.duration > 0 ? now_ns() + (uint64_t)(env.duration * 1e9) : 0;
 
 	while (!exiting) {
-		int e = ring_buffer__poll(rb, 100);
+		int e = ring_buffer__poll(ss->rb, 100);
 
 		if (e < 0 && e != -EINTR) {
 			fprintf(stderr, "diotrace: ring buffer: %s\n", strerror(-e));
 			break;
 		}
-		if (child && waitpid(child, &status, WNOHANG) == child) {
+		if (ss->child && waitpid(ss->child, &ss->status, WNOHANG) == ss->child) {
 			/* the command is done: collect what is still queued */
-			while (ring_buffer__consume(rb) > 0)
+			while (ring_buffer__consume(ss->rb) > 0)
 				;
-			child = 0;
+			ss->child = 0;
 			break;
 		}
 		if (deadline && now_ns() > deadline)
 			break;
 	}
-	ring_buffer__consume(rb);
-	{
-		__u32 k = 0;
-		int ncpu = libbpf_num_possible_cpus();
-		__u64 *v = calloc(ncpu > 0 ? ncpu : 1, sizeof(*v));
+	ring_buffer__consume(ss->rb);
+}
 
-		if (v && !bpf_map__lookup_elem(skel->maps.lost_total, &k, sizeof(k), v,
-					       sizeof(*v) * ncpu, 0))
-			for (int i = 0; i < ncpu; i++)
-				c.lost_total += v[i];
-		if (v && !bpf_map__lookup_elem(skel->maps.skipped_9p, &k, sizeof(k), v,
-					       sizeof(*v) * ncpu, 0))
-			for (int i = 0; i < ncpu; i++)
-				s.skipped_9p += v[i];
-		free(v);
-	}
-	if (s.rec) {
-		record_write_lost(s.rec, c.lost_total);
-		fclose(s.rec);
-		s.rec = NULL;
+/* Sum a per-CPU u64 counter map's only entry. */
+static uint64_t percpu_sum(struct bpf_map *m)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	__u64 *v = calloc(ncpu > 0 ? ncpu : 1, sizeof(*v));
+	uint64_t sum = 0;
+	__u32 k = 0;
+
+	if (v && ncpu > 0 && !bpf_map__lookup_elem(m, &k, sizeof(k), v, sizeof(*v) * ncpu, 0))
+		for (int i = 0; i < ncpu; i++)
+			sum += v[i];
+	free(v);
+	return sum;
+}
+
+static int finish_output(struct session *ss)
+{
+	struct out_state *s = &ss->s;
+
+	ss->c->lost_total += percpu_sum(ss->skel->maps.lost_total);
+	s->skipped_9p += percpu_sum(ss->skel->maps.skipped_9p);
+	if (s->rec) {
+		record_write_lost(s->rec, ss->c->lost_total);
+		fclose(s->rec);
+		s->rec = NULL;
 		fprintf(stderr, "diotrace: recorded to %s\n", env.out);
 	}
-	dt_builder_flush(l.b);
-	print_end(&s, attach_ms);
-	rc = 0;
-	if (env.cmd && WIFEXITED(status))
-		rc = WEXITSTATUS(status);
-out:
-	t0 = now_ns();
-	if (child > 0) {
-		kill(child, SIGTERM);
-		waitpid(child, NULL, 0);
-	}
-	ring_buffer__free(rb);
-	dt_builder_free(l.b);
-	summary_free(s.sum);
-	if (s.out && s.out != stdout)
-		fclose(s.out);
-	s.out = NULL;
-	fflush(stdout);
-	/* Each fentry/kprobe detach waits for an RCU-tasks grace period: about
-	 * 8 s for 100 probes under TCG.  All output is written by now, so by
-	 * default a child that shares the links does the detaching and the
-	 * caller gets its prompt back; the probes stop reporting at once
-	 * (nothing reads the ring buffer) and are gone a few seconds later. */
-	if (!env.sync_detach && nlinks) {
+	dt_builder_flush(ss->l.b);
+	print_end(s, ss->attach_ms);
+	if (env.cmd && WIFEXITED(ss->status))
+		return WEXITSTATUS(ss->status);
+	return 0;
+}
+
+/*
+ * Each fentry/kprobe detach waits for an RCU-tasks grace period: about 8 s
+ * for 100 probes under TCG.  All output is written by now, so by default a
+ * child that shares the links does the detaching and the caller gets its
+ * prompt back (with @rc); the probes stop reporting at once (nothing reads
+ * the ring buffer) and are gone a few seconds later.
+ */
+static void detach(struct session *ss, int rc)
+{
+	uint64_t t0 = now_ns();
+
+	if (!env.sync_detach && ss->ls.n) {
 		pid_t d = fork();
 
 		if (d > 0)
@@ -875,14 +947,72 @@ out:
 			}
 		}
 	}
-	/* detach explicitly, newest first, before the object goes away */
-	while (nlinks > 0)
-		bpf_link__destroy(links[--nlinks]);
-	diotrace_bpf__destroy(skel);
+	/* explicitly, newest first, before the object goes away */
+	while (ss->ls.n > 0)
+		bpf_link__destroy(ss->ls.l[--ss->ls.n]);
+	diotrace_bpf__destroy(ss->skel);
+	ss->skel = NULL;
 	if (env.verbose)
 		fprintf(stderr, "diotrace: detached in %.1f ms\n", (now_ns() - t0) / 1e6);
-	resolver_free(r);
-	free(c.syms);
+}
+
+static void end_session(struct session *ss, int rc)
+{
+	if (ss->child > 0) {
+		kill(ss->child, SIGTERM);
+		waitpid(ss->child, NULL, 0);
+	}
+	if (ss->go[1] >= 0)
+		close(ss->go[1]);
+	ring_buffer__free(ss->rb);
+	dt_builder_free(ss->l.b);
+	summary_free(ss->s.sum);
+	if (ss->s.rec)
+		fclose(ss->s.rec);
+	if (ss->s.out && ss->s.out != stdout)
+		fclose(ss->s.out);
+	ss->s.out = NULL;
+	fflush(stdout);
+	detach(ss, rc);
+	resolver_free(ss->r);
+	free(ss->c->syms);
+}
+
+static int do_trace(void)
+{
+	static struct dt_ctx c;
+	static struct dt_stepcfg cfg[DT_STEP__N];
+	static struct session ss;
+	int rc = 1;
+
+	ss.t0 = now_ns();
+	ss.c = &c;
+	ss.cfg = cfg;
+	ss.s = (struct out_state){ .c = &c, .out = stdout };
+	ss.l = (struct live){ .s = &ss.s };
+	ss.go[0] = ss.go[1] = -1;
+
+	if (check_filters(&ss) || resolve_steps(&ss)) {
+		resolver_free(ss.r);
+		return 1;
+	}
+	if (env.list) {
+		dt_print_resolution(stdout, &c);
+		if (c.degraded[0] && strstr(c.degraded, "only tracepoints"))
+			vm_hint("to see every step, run it in the lab VM");
+		resolver_free(ss.r);
+		return 0;
+	}
+	if (open_and_load(&ss) || start_command(&ss) || attach_tracepoints(&ss))
+		goto out;
+	attach_steps(&ss);
+	report_startup(&ss);
+	if (open_output(&ss) || release_command(&ss))
+		goto out;
+	poll_events(&ss);
+	rc = finish_output(&ss);
+out:
+	end_session(&ss, rc);
 	return rc;
 }
 

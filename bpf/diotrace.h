@@ -22,8 +22,8 @@ enum dt_cat {
 #define SF_DOC     0x1	/* documented step that is usually inlined: listed, never probed */
 #define SF_ROOT    0x2	/* may start a tree in a thread with no syscall root (io-wq) */
 #define SF_FOLD    0x4	/* folded into its parent when rendering */
-#define SF_AOP     0x8	/* an a_ops->direct_IO implementation */
-#define SF_ANYTASK 0x10	/* fires for any task (refault detection) */
+/* 0x8 and 0x10 (a_ops->direct_IO, any task) were read by nothing; older
+ * recordings may still carry them */
 
 enum dt_step {
 #define STEP(id, cat, fl, cands, tp) DT_##id,

@@ -45,26 +45,36 @@ const char *dt_sym_name(struct dt_ctx *c, uint64_t addr)
 	if (!c->addr2name)
 		return NULL;
 	n = c->addr2name(addr, c->addr2name_arg);
-	if (!n)
+	if (!n || !dt_sym_add(c, addr, n))
 		return NULL;
-	dt_sym_add(c, addr, n);
 	return c->syms[c->nsyms - 1].name;
 }
 
-void dt_sym_add(struct dt_ctx *c, uint64_t addr, const char *name)
+bool dt_sym_add(struct dt_ctx *c, uint64_t addr, const char *name)
 {
 	if (c->nsyms == c->capsyms) {
 		size_t cap = c->capsyms ? c->capsyms * 2 : 32;
 		struct dt_sym *s = realloc(c->syms, cap * sizeof(*s));
 
 		if (!s)
-			return;
+			return false;
 		c->syms = s;
 		c->capsyms = cap;
 	}
 	c->syms[c->nsyms].addr = addr;
 	snprintf(c->syms[c->nsyms].name, DT_SYM_LEN, "%s", name);
 	c->nsyms++;
+	return true;
+}
+
+bool dt_path_under(const char *path, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	/* "/mnt/x" holds /mnt/x and /mnt/x/f, not /mnt/x2 */
+	while (n > 1 && prefix[n - 1] == '/')
+		n--;
+	return !strncmp(path, prefix, n) && (path[n] == '\0' || path[n] == '/' || n == 1);
 }
 
 const char *dt_cat_name(unsigned cat)

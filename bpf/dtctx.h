@@ -26,7 +26,7 @@ struct dt_stepinfo {
 	uint8_t cat;
 	uint8_t flags;
 	uint8_t method;			/* enum dt_method, M_NONE: not traced */
-	uint8_t backup_kprobe;		/* kprobe loaded in case fentry attach fails */
+	uint8_t unused;			/* never set; recordings keep their layout */
 	/* returns a 32-bit int: fexit and kretprobe hand over the whole
 	 * register, so -EIOCBQUEUED arrives as 4294966767 unless the tree
 	 * builder sign-extends it (this byte sat in padding: recordings keep
@@ -69,7 +69,9 @@ struct dt_ctx {
 
 const char *dt_step_label(const struct dt_ctx *c, unsigned step);
 const char *dt_sym_name(struct dt_ctx *c, uint64_t addr);
-void dt_sym_add(struct dt_ctx *c, uint64_t addr, const char *name);
+bool dt_sym_add(struct dt_ctx *c, uint64_t addr, const char *name);
+/* Is @path @prefix itself or a file under it (--path)? */
+bool dt_path_under(const char *path, const char *prefix);
 const char *dt_cat_name(unsigned cat);
 const char *dt_method_name(unsigned m);
 const char *dt_iter_name(unsigned t);

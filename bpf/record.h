@@ -16,6 +16,9 @@ int record_write_lost(FILE *f, uint64_t lost);
 
 typedef int (*record_event_cb)(const void *data, size_t len, void *arg);
 
+/* Opens a recording for record_read(), plain or gzipped. */
+FILE *record_open(const char *path);
+
 /* Reads a recording into c (context, symbols) and hands events to cb. */
 int record_read(FILE *f, struct dt_ctx *c, record_event_cb cb, void *arg, char *err, size_t errlen);
 

@@ -19,6 +19,9 @@ void render_json(FILE *f, struct dt_ctx *c, struct dt_tree *t, const struct rend
 void render_json_refault(FILE *f, struct dt_ctx *c, const struct dt_refault *r);
 void render_text_worker(FILE *f, struct dt_ctx *c, const struct dt_worker *w);
 void render_json_worker(FILE *f, struct dt_ctx *c, const struct dt_worker *w);
+/* docs/diotrace-json.md's version; the end object carries it */
+#define DT_JSON_SCHEMA 1
+void render_json_end(FILE *f, const struct dt_ctx *c, long trees, double attach_ms);
 void render_dot(FILE *f, struct dt_ctx *c, struct dt_tree *t, const struct render_opts *o);
 
 /* Human-readable key arguments of one node. */

@@ -254,3 +254,20 @@ void render_json_refault(FILE *f, struct dt_ctx *c, const struct dt_refault *r)
 	json_str(f, dt_method_name(r->ev.method));
 	fprintf(f, "}\n");
 }
+
+void render_json_end(FILE *f, const struct dt_ctx *c, long trees, double attach_ms)
+{
+	bool first = true;
+
+	fprintf(f, "{\"type\":\"end\",\"schema\":%d,\"kernel\":", DT_JSON_SCHEMA);
+	json_str(f, c->release);
+	fprintf(f, ",\"trees\":%ld,\"lost\":%" PRIu64 ",\"attach_ms\":%.1f,\"never_fired\":[",
+		trees, c->lost_total, attach_ms);
+	for (unsigned i = 0; i < DT_STEP__N; i++)
+		if (c->steps[i].method && !c->steps[i].fired) {
+			fprintf(f, "%s", first ? "" : ",");
+			json_str(f, c->steps[i].sym);
+			first = false;
+		}
+	fprintf(f, "]}\n");
+}

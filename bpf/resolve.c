@@ -34,7 +34,7 @@ struct resolver {
 	struct modbtf mods[64];
 	int nmods;
 	const char *tracefs;
-	bool fentry_ok, kprobe_ok, many_args_ok, many_args_probed;
+	bool fentry_ok, kprobe_ok;
 	char fentry_err[128];
 	char namebuf[DT_SYM_LEN + 32];
 };
@@ -283,15 +283,12 @@ static bool module_loaded(const char *mod)
 
 static bool many_args_ok(struct resolver *r, const char *sym)
 {
-	/* Trampolines for more than six arguments arrived after 6.1 on x86;
-	 * measure on the candidate itself instead of guessing by version. */
-	if (!r->many_args_probed) {
-		char e[128];
+	char e[128];
 
-		r->many_args_ok = try_fentry(r->vmlinux, sym, e, sizeof(e)) == 0;
-		r->many_args_probed = true;
-	}
-	return r->many_args_ok;
+	/* Trampolines for more than six arguments arrived after 6.1 on x86;
+	 * measure on each candidate itself instead of guessing by version
+	 * (one answer cached for all would also hide a per-function refusal). */
+	return try_fentry(r->vmlinux, sym, e, sizeof(e)) == 0;
 }
 
 static void find_clones(struct resolver *r, const char *sym, struct dt_stepinfo *si)

@@ -88,9 +88,6 @@ int dt_builder_feed(struct dt_builder *b, const void *data, size_t len);
 void dt_builder_flush(struct dt_builder *b);
 void dt_builder_free(struct dt_builder *b);
 
-/* Annotations, fallbacks and steps that never fired. */
-void dt_analyze(struct dt_ctx *c, struct dt_tree *t);
-
 /* helpers for renderers */
 const char *dt_node_name(struct dt_ctx *c, const struct dt_node *n);
 bool dt_node_hidden(const struct dt_ctx *c, const struct dt_node *n);

@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libaio.h>
+#include <limits.h>
 #include <liburing.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -27,8 +28,19 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "lib/numarg.h"
 
 #define ALIGN 4096UL
+
+/* A number from the command line, or exit 2 before any I/O. */
+static uint64_t num(const char *what, const char *arg, uint64_t max)
+{
+	uint64_t v;
+
+	if (numarg("dioload", what, arg, max, &v))
+		exit(2);
+	return v;
+}
 
 static void *abuf(size_t len, size_t misalign)
 {
@@ -56,8 +68,8 @@ static int report(ssize_t r)
 
 static int do_rw(int argc, char **argv, int wr)
 {
-	off_t off = strtoll(argv[3], NULL, 0);
-	size_t len = strtoull(argv[4], NULL, 0), mis = 0;
+	off_t off = (off_t)num("offset", argv[3], INT64_MAX);
+	size_t len = num("length", argv[4], SSIZE_MAX), mis = 0;
 	int flags = wr ? O_WRONLY | O_CREAT : O_RDONLY, fd;
 	char *buf;
 	ssize_t r;
@@ -66,7 +78,7 @@ static int do_rw(int argc, char **argv, int wr)
 		if (!strcmp(argv[i], "direct"))
 			flags |= O_DIRECT;
 		else if (!strcmp(argv[i], "misalign") && i + 1 < argc)
-			mis = strtoull(argv[++i], NULL, 0);
+			mis = num("misalign", argv[++i], ALIGN - 1);
 	}
 	fd = open(argv[2], flags, 0644);
 	if (fd < 0) {
@@ -218,8 +230,8 @@ static int do_loop(const char *path, long n, size_t len)
 int main(int argc, char **argv)
 {
 	if (argc >= 4 && !strcmp(argv[1], "loop"))
-		return do_loop(argv[2], strtol(argv[3], NULL, 0),
-			       argc > 4 ? strtoull(argv[4], NULL, 0) : 65536);
+		return do_loop(argv[2], (long)num("count", argv[3], LONG_MAX),
+			       argc > 4 ? num("length", argv[4], SSIZE_MAX) : 65536);
 	if (argc >= 5 && !strcmp(argv[1], "write"))
 		return do_rw(argc, argv, 1);
 	if (argc >= 5 && !strcmp(argv[1], "read"))
@@ -229,10 +241,11 @@ int main(int argc, char **argv)
 	if (argc == 3 && !strcmp(argv[1], "hold"))
 		return do_hold(argv[2]);
 	if ((argc == 5 || (argc == 6 && !strcmp(argv[5], "async"))) && !strcmp(argv[1], "uring"))
-		return do_uring(argv[2], strtoll(argv[3], NULL, 0), strtoull(argv[4], NULL, 0),
-				argc == 6);
+		return do_uring(argv[2], (off_t)num("offset", argv[3], INT64_MAX),
+				num("length", argv[4], SSIZE_MAX), argc == 6);
 	if (argc == 5 && !strcmp(argv[1], "aio"))
-		return do_aio(argv[2], strtoll(argv[3], NULL, 0), strtoull(argv[4], NULL, 0));
+		return do_aio(argv[2], (off_t)num("offset", argv[3], INT64_MAX),
+			      num("length", argv[4], SSIZE_MAX));
 	fprintf(stderr, "usage: dioload write|read FILE OFF LEN [direct] [misalign N]\n"
 		"       dioload mmap FILE | hold FILE | uring FILE OFF LEN [async] | aio FILE OFF LEN\n");
 	return 2;

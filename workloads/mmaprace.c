@@ -12,13 +12,16 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include "lib/numarg.h"
 
 #define PAGE 4096
 
@@ -48,15 +51,17 @@ static const char *fsync_result(int fd)
 
 int main(int argc, char **argv)
 {
-	long n = argc == 3 ? strtol(argv[2], NULL, 0) : 0, shorts = 0;
+	uint64_t v = 0;
+	long n, shorts = 0;
 	int old_fd, dfd, new_fd;
 	pthread_t th;
 	void *m, *buf;
 
-	if (n <= 0) {
+	if (argc != 3 || numarg("mmaprace", "N", argv[2], LONG_MAX, &v) || !v) {
 		fprintf(stderr, "usage: mmaprace FILE N   (FILE at least one page long)\n");
 		return 2;
 	}
+	n = (long)v;
 	/* opened before any failure: its fsync must see the errseq's EIO */
 	old_fd = open(argv[1], O_RDWR);
 	dfd = open(argv[1], O_WRONLY | O_DIRECT);

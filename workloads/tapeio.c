@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/numarg.h"
 #include "lib/tapedev.h"
 
 #define MODE_PARAM "/sys/module/dtape/parameters/mode"
@@ -110,34 +111,11 @@ static void usage(FILE *out)
 static int parse_size(const char *arg, const char *what, unsigned long long max,
 		      unsigned long long *out)
 {
-	unsigned long long value, scale = 1;
-	char *end;
+	uint64_t v;
 
-	errno = 0;
-	value = strtoull(arg, &end, 0);
-	if (end == arg || errno || arg[0] == '-') {
-		fprintf(stderr, "tapeio: %s '%s' is not a non-negative number\n", what, arg);
+	if (numarg("tapeio", what, arg, max, &v))
 		return -1;
-	}
-	if (*end == 'k' || *end == 'K')
-		scale = 1024ULL;
-	else if (*end == 'm' || *end == 'M')
-		scale = 1024ULL * 1024;
-	else if (*end == 'g' || *end == 'G')
-		scale = 1024ULL * 1024 * 1024;
-	if (scale != 1)
-		end++;
-	if (*end != '\0') {
-		fprintf(stderr, "tapeio: %s '%s' has a bad suffix (use k, M or G)\n",
-			what, arg);
-		return -1;
-	}
-	if (value > max / scale) {
-		fprintf(stderr, "tapeio: %s '%s' is larger than %llu\n", what, arg,
-			max);
-		return -1;
-	}
-	*out = value * scale;
+	*out = v;
 	return 0;
 }
 

@@ -9,6 +9,8 @@
  * is not a character device among them) exit non-zero.
  */
 #include <errno.h>
+#include <limits.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdbool.h>
@@ -20,6 +22,7 @@
 #include <sys/mtio.h>
 #include <unistd.h>
 
+#include "lib/numarg.h"
 #include "lib/tapedev.h"
 
 enum buffer_kind { BUF_NORMAL, BUF_UNMAPPED, BUF_READONLY, BUF_PARTIAL };
@@ -42,14 +45,11 @@ static void usage(FILE *out)
 
 static int parse_number(const char *arg, const char *what, unsigned long *out)
 {
-	char *end;
+	uint64_t v;
 
-	errno = 0;
-	*out = strtoul(arg, &end, 0);
-	if (end == arg || *end || errno || arg[0] == '-') {
-		fprintf(stderr, "tapeprobe: %s '%s' is not a non-negative number\n", what, arg);
+	if (numarg("tapeprobe", what, arg, ULONG_MAX, &v))
 		return -1;
-	}
+	*out = v;
 	return 0;
 }
 

@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/numarg.h"
 #include "lib/tapedev.h"
 
 enum io_mode { MODE_SYNC, MODE_LIBAIO, MODE_URING };
@@ -394,21 +395,10 @@ static void run_uring(struct run *r)
 
 static uint64_t parse_size(const char *s, const char *what)
 {
-	char *end;
-	unsigned long long v;
+	uint64_t v;
 
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || end == s)
-		die("bad %s", what);
-	switch (*end) {
-	case 'k': case 'K': v <<= 10; end++; break;
-	case 'm': case 'M': v <<= 20; end++; break;
-	case 'g': case 'G': v <<= 30; end++; break;
-	default: break;
-	}
-	if (*end)
-		die("bad %s (use a number with an optional k, M or G)", what);
+	if (numarg("tapestream", what, s, UINT64_MAX, &v))
+		exit(2);
 	return v;
 }
 

@@ -6,3 +6,6 @@ $(BIN)/dioload: LDLIBS += -laio -luring
 # Messages that name the fix for a missing module, a stray file in /dev, a full tape.
 $(BIN)/tapeio $(BIN)/tapestream $(BIN)/tapeprobe: workloads/lib/tapedev.c workloads/lib/tapedev.h
 $(BIN)/mmaprace: LDLIBS += -lpthread
+# One parser for sizes, counts and offsets on the command line.
+$(BIN)/tapeio $(BIN)/tapestream $(BIN)/tapeprobe $(BIN)/dioload $(BIN)/mmaprace: \
+	workloads/lib/numarg.c workloads/lib/numarg.h

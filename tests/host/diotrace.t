@@ -71,4 +71,12 @@ else
 fi
 rm -rf "$home"
 rm -f "$f" build/dt-host2.err build/dt-host3.err
+# -n, -d and --depth refuse what is not a number, before anything is loaded
+for a in "-n 3x" "-n 0" "-d abc" "-d 0" "-d 1.5s" "--depth 2x"; do
+	# shellcheck disable=SC2086
+	out=$($D $a -- true 2>&1); rc=$?
+	is "$rc" 64 "diotrace $a: usage error (exit 64)"
+	[[ "$out" == *"diotrace: invalid "*": ${a#* }"* ]]
+	ok $? "... naming the bad value ($(head -n1 <<<"$out"))"
+done
 done_testing

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # The labs' framework on the host: the index matches every lab.meta, each
-# lab has its parts, each README carries excerpts for both lab kernels, and
-# a checker with nothing to grade exits 2 naming the fix.
+# lab has its parts, each README carries excerpts for both lab kernels, a
+# checker with nothing to grade exits 2 naming the fix, and the recordings
+# shipped for students without a VM are the runs the fixtures came from.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
@@ -48,5 +49,20 @@ for d in labs/[0-9][0-9]-*/; do
 	grep -q "^kernels: .*6.1\b" "$d/lab.meta" && grep -q "^kernels: .*6.12" "$d/lab.meta" &&
 		[ -x "tests/vm/labs-${lab%%-*}.t" ]
 	ok $? "$lab: tested on both lab kernels by tests/vm/labs-${lab%%-*}.t"
+	# The shipped recordings are the runs the checker fixtures came from:
+	# rendered and filtered the same way, they give the fixture exactly.
+	for k in 6.1 6.12; do
+		for fx in tests/host/data/labs/$k/$lab/*.json; do
+			[ -e "$fx" ] || continue
+			name=${fx##*/}
+			rec=$d/recordings/$k/${name%.json}.dtr.gz
+			[ -s "$rec" ]; ok $? "$lab: ships $rec for students without a VM"
+			build/bin/diotrace report --json "$rec" 2>/dev/null | labs/lib/excerpts --fixture-json |
+				cmp -s - "$fx"
+			ok $? "$lab: ... and diotrace report renders it into the checker's fixture $name"
+		done
+	done
+	grep -q "diotrace report labs/$lab/recordings/" "$d/README.md"
+	ok $? "$lab: README tells a student without a VM how to read them"
 done
 done_testing

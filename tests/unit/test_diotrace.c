@@ -13,6 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <unistd.h>
+#include <zlib.h>
+#include "dtctx.h"
 #include "mappers.h"
 #include "record.h"
 #include "render.h"
@@ -439,8 +442,8 @@ static int load_recording(const char *name, struct dt_ctx *c, struct collect *co
 	FILE *f;
 	int rc;
 
-	snprintf(path, sizeof(path), "%s/%s", DT_DATA, name);
-	f = fopen(path, "rb");
+	snprintf(path, sizeof(path), "%s%s", name[0] == '/' ? "" : DT_DATA "/", name);
+	f = record_open(path);
 	if (!f)
 		return -1;
 	memset(c, 0, sizeof(*c));
@@ -812,10 +815,88 @@ static void test_recorded_dot(void **state)
 	c.syms = NULL;	/* c is static: the next load must not see it */
 }
 
+/* --path keeps a directory and what is under it, not a sibling that shares
+ * its first letters (/mnt/x2 is not under /mnt/x). */
+static void test_path_filter_is_by_component(void **state)
+{
+	(void)state;
+	assert_true(dt_path_under("/mnt/x", "/mnt/x"));
+	assert_true(dt_path_under("/mnt/x/f", "/mnt/x"));
+	assert_true(dt_path_under("/mnt/x/f", "/mnt/x/"));
+	assert_true(dt_path_under("/mnt/x/d/f", "/mnt/x"));
+	assert_false(dt_path_under("/mnt/x2", "/mnt/x"));
+	assert_false(dt_path_under("/mnt/x2/f", "/mnt/x"));
+	assert_false(dt_path_under("/mnt", "/mnt/x"));
+	assert_false(dt_path_under("", "/mnt/x"));
+	assert_true(dt_path_under("/tmp/a", "/"));
+	/* an exact file name works too */
+	assert_true(dt_path_under("/tmp/dt-async/u.bin", "/tmp/dt-async/u.bin"));
+	assert_false(dt_path_under("/tmp/dt-async/u.bin2", "/tmp/dt-async/u.bin"));
+}
+
+/* The end object carries the schema version docs/diotrace-json.md names. */
+static void test_end_object_carries_the_schema(void **state)
+{
+	static struct dt_ctx c;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	(void)state;
+	dt_ctx_init_static(&c);
+	snprintf(c.release, sizeof(c.release), "6.1.0-test");
+	c.lost_total = 3;
+	render_json_end(f, &c, 7, 12.5);
+	fclose(f);
+	assert_string_equal(buf, "{\"type\":\"end\",\"schema\":1,\"kernel\":\"6.1.0-test\","
+			    "\"trees\":7,\"lost\":3,\"attach_ms\":12.5,\"never_fired\":[]}\n");
+	free(buf);
+}
+
+/* The labs ship gzipped recordings: they read exactly like the plain file. */
+static void test_gzipped_recording_reads_the_same(void **state)
+{
+	static struct dt_ctx c1, c2;
+	struct collect plain = { 0 }, packed = { 0 };
+	char path[] = "/tmp/test_diotrace.XXXXXX", src[512], buf[4096];
+	FILE *in;
+	gzFile out;
+	size_t n;
+	int fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	snprintf(src, sizeof(src), "%s/vfat-6.12.dtr", DT_DATA);
+	in = fopen(src, "rb");
+	assert_non_null(in);
+	out = gzdopen(fd, "wb9");
+	assert_non_null(out);
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		assert_int_equal(gzwrite(out, buf, (unsigned int)n), (int)n);
+	fclose(in);
+	assert_int_equal(gzclose(out), Z_OK);
+
+	assert_int_equal(load_recording("vfat-6.12.dtr", &c1, &plain), 0);
+	assert_int_equal(load_recording(path, &c2, &packed), 0);
+	unlink(path);
+	assert_true(plain.n >= 4);
+	assert_int_equal(packed.n, plain.n);
+	for (int i = 0; i < plain.n; i++) {
+		assert_string_equal(packed.json[i], plain.json[i]);
+		assert_string_equal(packed.text[i], plain.text[i]);
+	}
+	collect_free(&plain);
+	collect_free(&packed);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_nesting_and_durations),
+		cmocka_unit_test(test_path_filter_is_by_component),
+		cmocka_unit_test(test_end_object_carries_the_schema),
+		cmocka_unit_test(test_gzipped_recording_reads_the_same),
 		cmocka_unit_test(test_lost_exit_is_closed),
 		cmocka_unit_test(test_two_threads_interleaved),
 		cmocka_unit_test(test_vfat_fallback_reason),

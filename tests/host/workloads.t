@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# The workloads' command lines: a number that is not one is refused with
+# exit 2 and a message naming the argument, before any file is touched
+# (strtoll(..., NULL) used to read "12abc" as 12 and "abc" as 0).
+set -uo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top"
+. tests/lib/tap.sh
+
+B=build/bin
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+refused() { # label want-message command...
+	local label=$1 want=$2 out rc
+	shift 2
+	out=$("$@" 2>&1 >/dev/null); rc=$?
+	is "$rc" 2 "$label: exit 2"
+	[[ "$out" == *"$want"* ]]
+	ok $? "$label: says \"$want\""
+	[[ "$out" == *"$want"* ]] || diag "got: $out"
+}
+
+refused "dioload write, offset 12abc" "dioload: offset '12abc' has a bad suffix" \
+	$B/dioload write "$tmp/w" 12abc 4096 direct
+[ ! -e "$tmp/w" ]; ok $? "... and the file was not created"
+refused "dioload read, length abc" "dioload: length 'abc' is not a non-negative number" \
+	$B/dioload read "$tmp/w" 0 abc
+refused "dioload, misalign past a page" "dioload: misalign '4096' is larger than 4095" \
+	$B/dioload write "$tmp/w" 0 4096 direct misalign 4096
+[ ! -e "$tmp/w" ]; ok $? "... and the file was not created"
+refused "dioload uring, offset -1" "dioload: offset '-1' is not a non-negative number" \
+	$B/dioload uring "$tmp/w" -1 4096
+refused "dioload loop, count 1e3" "dioload: count '1e3' has a bad suffix" \
+	$B/dioload loop "$tmp/w" 1e3
+refused "mmaprace, N 3x" "usage: mmaprace FILE N" $B/mmaprace "$tmp/w" 3x
+refused "tapeio, record size 64q" "tapeio: record size '64q' has a bad suffix (use k, M or G)" \
+	$B/tapeio -s 64q -n 1 write
+refused "tapestream, record size 1x" "tapestream: record size '1x' has a bad suffix" \
+	$B/tapestream -r 1x /dev/null
+refused "tapeprobe, offset 0x" "tapeprobe: offset '0x' is not a non-negative number" \
+	$B/tapeprobe -o 0x /dev/null write 4096
+# the same spelling means the same size to every workload
+out=$($B/dioload write "$tmp/ok" 0 4k 2>&1)
+is "$out" "ret=4096" "dioload takes 4k as 4096 bytes"
+is "$(stat -c %s "$tmp/ok")" 4096 "... and wrote 4096 bytes"
+done_testing
