@@ -51,9 +51,11 @@ for d in labs/[0-9][0-9]-*/; do
 	ok $? "$lab: tested on both lab kernels by tests/vm/labs-${lab%%-*}.t"
 	# The shipped recordings are the runs the checker fixtures came from:
 	# rendered and filtered the same way, they give the fixture exactly.
+	traced=0
 	for k in 6.1 6.12; do
 		for fx in tests/host/data/labs/$k/$lab/*.json; do
 			[ -e "$fx" ] || continue
+			traced=1
 			name=${fx##*/}
 			rec=$d/recordings/$k/${name%.json}.dtr.gz
 			[ -s "$rec" ]; ok $? "$lab: ships $rec for students without a VM"
@@ -62,7 +64,10 @@ for d in labs/[0-9][0-9]-*/; do
 			ok $? "$lab: ... and diotrace report renders it into the checker's fixture $name"
 		done
 	done
-	grep -q "diotrace report labs/$lab/recordings/" "$d/README.md"
-	ok $? "$lab: README tells a student without a VM how to read them"
+	# (a lab that traces with diotrace; lab 04 reads kprobes instead)
+	if [ "$traced" = 1 ]; then
+		grep -q "diotrace report labs/$lab/recordings/" "$d/README.md"
+		ok $? "$lab: README tells a student without a VM how to read them"
+	fi
 done
 done_testing
