@@ -6,7 +6,7 @@
 set -uo pipefail
 . "$DIOLAB_ROOT/tests/lib/tap.sh"
 . "$DIOLAB_ROOT/tests/lib/guest.sh"
-. "$DIOLAB_ROOT/tests/vm/labs-lib.sh"
+. "$DIOLAB_ROOT/tests/lib/labs.sh"
 LAB=04-dio-char-driver
 D=$LABS/$LAB
 
@@ -38,6 +38,7 @@ is "$(awk '$1 == "pages_pinned" || $1 == "pages_unpinned" { print $2 }' "$LW/sta
 	"solution: the driver's stats/ show every pinned page unpinned"
 grep -q . "$LW/trace.txt"
 ok $? "solution: the kprobes recorded the driver's pinning calls ($(grep -c . "$LW/trace.txt") events)"
+lab_excerpts_ok
 
 # The checker refuses a run of other sources than today's.
 CHK_OUT=$(LAB_SRC=/tmp/lab-nothing LAB_WORK=$LW "$D/check" 2>&1)
