@@ -88,7 +88,7 @@ $(BIN) $(TESTBIN):
 # --- running things -----------------------------------------------------------
 # demo and test install what is missing first (a no-op when all is there).
 test: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all lab-modules
 	@tests/run
 
 demo: debian-deps

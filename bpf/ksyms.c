@@ -6,7 +6,7 @@
  * hash on the part of a name before its first '.' finds a symbol and the
  * compiler's clones of it (foo.isra.0, foo.part.0) without sorting 100,000
  * names.  Under TCG, reading kallsyms with fgets, sscanf and strdup and
- * sorting it by name took four of diotrace's six seconds of resolution.
+ * sorting it by name took most of diotrace's 4-7 s of resolution.
  */
 #include <errno.h>
 #include <fcntl.h>

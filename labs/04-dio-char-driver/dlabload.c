@@ -30,7 +30,9 @@ static const struct { long len, off, pos; } recs[] = {
 	{ 1, PG - 1, 48 * PG },
 	{ 2 * PG, PG / 2, 56 * PG + 5 },
 };
-#define NRECS (sizeof(recs) / sizeof(recs[0]))
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define NRECS ARRAY_SIZE(recs)
 
 static long pages_of(long off, long len) { return (off + len + PG - 1) / PG; }
 
@@ -42,7 +44,7 @@ static void name(const char *what, const char *label)
 	prctl(PR_SET_NAME, comm);
 }
 
-static long vmstat(const char *key)
+static long vmstat_read(const char *key)
 {
 	char line[256];
 	size_t n = strlen(key);
@@ -103,8 +105,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "dlabload: %s: %s\n", argv[1], strerror(errno));
 		return 2;
 	}
-	acq0 = vmstat("nr_foll_pin_acquired");
-	rel0 = vmstat("nr_foll_pin_released");
+	acq0 = vmstat_read("nr_foll_pin_acquired");
+	rel0 = vmstat_read("nr_foll_pin_released");
 	name("w", argv[2]);
 	for (k = 0; k < NRECS; k++) {
 		long n = pages_of(recs[k].off, recs[k].len), r;
@@ -114,7 +116,8 @@ int main(int argc, char **argv)
 			buf[recs[k].off + i] = pattern(recs[k].pos, i, 1);
 		r = pwrite(fd, buf + recs[k].off, recs[k].len, recs[k].pos);
 		if (r != recs[k].len) {
-			printf("error write %zu returned %ld (%s)\n", k, r, r < 0 ? strerror(errno) : "short");
+			printf("error write %zu returned %ld (%s)\n", k, r,
+			       r < 0 ? strerror(errno) : "short");
 			bad++;
 		}
 		pw += n;
@@ -122,12 +125,13 @@ int main(int argc, char **argv)
 	}
 	name("r", argv[2]);
 	for (k = 0; k < NRECS; k++) {
-		long n = pages_of(recs[k].off, recs[k].len), r;
+		long n = pages_of(recs[k].off, recs[k].len), r, end = recs[k].off + recs[k].len;
 
 		buf = map(n);
 		r = pread(fd, buf + recs[k].off, recs[k].len, recs[k].pos);
 		if (r != recs[k].len) {
-			printf("error read %zu returned %ld (%s)\n", k, r, r < 0 ? strerror(errno) : "short");
+			printf("error read %zu returned %ld (%s)\n", k, r,
+			       r < 0 ? strerror(errno) : "short");
 			bad++;
 		} else {
 			for (i = 0; i < recs[k].len; i++)
@@ -140,7 +144,7 @@ int main(int argc, char **argv)
 			}
 			/* The bytes around the record are the caller's, not the device's. */
 			if ((recs[k].off && buf[recs[k].off - 1] != 0xee) ||
-			    (recs[k].off + recs[k].len < n * PG && buf[recs[k].off + recs[k].len] != 0xee)) {
+			    (end < n * PG && buf[end] != 0xee)) {
 				printf("error read %zu: wrote outside the record\n", k);
 				bad++;
 			}
@@ -148,8 +152,8 @@ int main(int argc, char **argv)
 		pr += n;
 		munmap(buf, n * PG);
 	}
-	printf("pin_acquired %ld\n", vmstat("nr_foll_pin_acquired") - acq0);
-	printf("pin_released %ld\n", vmstat("nr_foll_pin_released") - rel0);
+	printf("pin_acquired %ld\n", vmstat_read("nr_foll_pin_acquired") - acq0);
+	printf("pin_released %ld\n", vmstat_read("nr_foll_pin_released") - rel0);
 	printf("pages_written %ld\npages_read %ld\n", pw, pr);
 	printf("data %s\n", bad ? "bad" : "ok");
 
