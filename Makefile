@@ -32,7 +32,7 @@ all: modules workloads unit-tests $(BIN)/tapsum
 help:
 	@echo "diolab targets:"
 	@echo "  make            build the dtape module for every lab kernel, the BPF tools, workloads and tests"
-	@echo "  make demo       the six-scene workshop walkthrough in the lab VM (SCENE=N, PAUSE=1, KERNEL=6.1)"
+	@echo "  make demo       the six-scene workshop walkthrough in the lab VM (SCENE=N or SCENE=2,5, PAUSE=1, KERNEL=6.1)"
 	@echo "  make test       run every test on the host and in the VM on each lab kernel"
 	@echo "  make vm         interactive shell in the lab VM (KERNEL=6.1 picks the kernel)"
 	@echo "  make bench      run every benchmark in the lab VM (QUICK=1 for a smoke run)"
