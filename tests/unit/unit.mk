@@ -13,3 +13,7 @@ $(TESTBIN)/test_numarg: CFLAGS += -Iworkloads
 # stand-ins for the few kernel headers it includes.
 $(TESTBIN)/test_stream_model: module/dtape_stream.c module/dtape_stream.h $(wildcard tests/unit/kshim/linux/*.h)
 $(TESTBIN)/test_stream_model: CFLAGS += -Itests/unit/kshim -Imodule
+$(TESTBIN)/test_pattern: workloads/lib/pattern.c workloads/lib/pattern.h
+$(TESTBIN)/test_pattern: CFLAGS += -Iworkloads
+$(TESTBIN)/test_devstat: workloads/lib/devstat.c workloads/lib/devstat.h
+$(TESTBIN)/test_devstat: CFLAGS += -Iworkloads
