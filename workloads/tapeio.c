@@ -22,11 +22,12 @@
 #include <sys/mtio.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/devstat.h"
 #include "lib/numarg.h"
+#include "lib/pattern.h"
 #include "lib/tapedev.h"
 
 #define MODE_PARAM "/sys/module/dtape/parameters/mode"
@@ -108,17 +109,6 @@ static void usage(FILE *out)
 		"Exit status: 0 on success, 1 if I/O or a check failed, 2 for bad usage.\n");
 }
 
-static int parse_size(const char *arg, const char *what, unsigned long long max,
-		      unsigned long long *out)
-{
-	uint64_t v;
-
-	if (numarg("tapeio", what, arg, max, &v))
-		return -1;
-	*out = v;
-	return 0;
-}
-
 static bool valid_path_name(const char *name, bool allow_auto)
 {
 	return !strcmp(name, "direct") || !strcmp(name, "buffered") ||
@@ -144,7 +134,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	unsigned long long value;
+	uint64_t value;
 	const char *env = getenv("TAPE");
 	int c;
 
@@ -178,7 +168,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->expect_path = optarg;
 			break;
 		case 's':
-			if (parse_size(optarg, "record size", MAX_RECORD, &value))
+			if (numarg("tapeio", "record size", optarg, MAX_RECORD, &value))
 				return -1;
 			if (!value) {
 				fprintf(stderr, "tapeio: the record size must be at least 1 byte\n");
@@ -187,17 +177,17 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->record_size = value;
 			break;
 		case 'n':
-			if (parse_size(optarg, "count", ULONG_MAX, &value))
+			if (numarg("tapeio", "count", optarg, ULONG_MAX, &value))
 				return -1;
 			o->count = value;
 			break;
 		case 'o':
-			if (parse_size(optarg, "offset", 1 << 20, &value))
+			if (numarg("tapeio", "offset", optarg, 1 << 20, &value))
 				return -1;
 			o->offset = value;
 			break;
 		case 'S':
-			if (parse_size(optarg, "seed", ULLONG_MAX, &value))
+			if (numarg("tapeio", "seed", optarg, UINT64_MAX, &value))
 				return -1;
 			o->seed = value;
 			break;
@@ -248,31 +238,6 @@ static int parse_args(int argc, char **argv, struct options *o)
 	return 0;
 }
 
-/* splitmix64: a different, reproducible stream for every (seed, record). */
-static uint64_t mix64(uint64_t x)
-{
-	x += 0x9e3779b97f4a7c15ULL;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-	return x ^ (x >> 31);
-}
-
-static void fill_record(unsigned char *buf, size_t len, uint64_t seed,
-			unsigned long record)
-{
-	uint64_t state = mix64(seed ^ mix64(record));
-	uint64_t word = 0;
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		if (i % 8 == 0) {
-			state = mix64(state);
-			word = state;
-		}
-		buf[i] = (unsigned char)(word >> (8 * (i % 8)));
-	}
-}
-
 static uint64_t fnv1a(uint64_t hash, const unsigned char *buf, size_t len)
 {
 	size_t i;
@@ -304,27 +269,19 @@ static double cpu_seconds(void)
 	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
-/* /sys/dev/char/MAJ:MIN/stats is the driver's view of this very node. */
+/* stats/ is the driver's view of this very node. */
 static bool read_stats(int fd, long long *values)
 {
-	char path[128];
+	char dir[DEVSTAT_DIR_MAX], name[64];
 	struct stat st;
 	size_t i;
 
 	if (fstat(fd, &st) || !S_ISCHR(st.st_mode))
 		return false;
+	devstat_dir(st.st_rdev, dir, sizeof(dir));
 	for (i = 0; i < NR_STATS; i++) {
-		FILE *f;
-		int n;
-
-		snprintf(path, sizeof(path), "/sys/dev/char/%u:%u/stats/%s",
-			 major(st.st_rdev), minor(st.st_rdev), stat_names[i]);
-		f = fopen(path, "re");
-		if (!f)
-			return false;
-		n = fscanf(f, "%lld", &values[i]);
-		fclose(f);
-		if (n != 1)
+		snprintf(name, sizeof(name), "stats/%s", stat_names[i]);
+		if (!devstat_read(dir, name, &values[i]))
 			return false;
 	}
 	return true;
@@ -460,7 +417,7 @@ static int write_phase(int fd, const struct options *o, unsigned char *buf,
 	p->name = "write";
 	p->checksum = FNV_OFFSET;
 	if (!o->verify)
-		fill_record(buf, o->record_size, o->seed, 0);
+		pattern_fill(buf, o->record_size, o->seed, 0);
 	stats_begin(fd, p);
 	c0 = cpu_seconds();
 	t0 = now_seconds();
@@ -468,7 +425,7 @@ static int write_phase(int fd, const struct options *o, unsigned char *buf,
 		ssize_t n;
 
 		if (o->verify) {
-			fill_record(buf, o->record_size, o->seed, r);
+			pattern_fill(buf, o->record_size, o->seed, r);
 			p->checksum = fnv1a(p->checksum, buf, o->record_size);
 		}
 		n = write(fd, buf, o->record_size);
@@ -498,22 +455,20 @@ static int write_phase(int fd, const struct options *o, unsigned char *buf,
 }
 
 static int check_record(const struct options *o, const unsigned char *buf,
-			unsigned char *expect, unsigned long r)
+			unsigned long r)
 {
+	unsigned char want;
 	size_t i;
 
-	fill_record(expect, o->record_size, o->seed, r);
-	if (!memcmp(buf, expect, o->record_size))
+	if (pattern_check(buf, o->record_size, o->seed, r, &i, &want))
 		return 0;
-	for (i = 0; buf[i] == expect[i]; i++)
-		;
 	fprintf(stderr, "tapeio: record %lu differs at byte %zu: got 0x%02x, want 0x%02x\n",
-		r, i, buf[i], expect[i]);
+		r, i, buf[i], want);
 	return -1;
 }
 
 static int read_phase(int fd, const struct options *o, unsigned char *buf,
-		      unsigned char *expect, struct phase *p)
+		      struct phase *p)
 {
 	unsigned long r;
 	double t0, c0;
@@ -543,7 +498,7 @@ static int read_phase(int fd, const struct options *o, unsigned char *buf,
 		}
 		if (o->verify) {
 			p->checksum = fnv1a(p->checksum, buf, o->record_size);
-			if (check_record(o, buf, expect, r))
+			if (check_record(o, buf, r))
 				return -1;
 		}
 		p->records++;
@@ -639,8 +594,7 @@ static int check_path(const struct options *o, const struct phase *p)
 	return 0;
 }
 
-static int run(const struct options *o, unsigned char *buf,
-	       unsigned char *expect)
+static int run(const struct options *o, unsigned char *buf)
 {
 	int flags = o->op == OP_READ ? O_RDONLY : O_RDWR;
 	struct phase p;
@@ -671,7 +625,7 @@ static int run(const struct options *o, unsigned char *buf,
 		goto out;
 	if (o->op != OP_WRITE) {
 		memset(&p, 0, sizeof(p));
-		if (read_phase(fd, o, buf, expect, &p))
+		if (read_phase(fd, o, buf, &p))
 			goto out;
 		print_phase(o, &p);
 		if (check_path(o, &p))
@@ -689,7 +643,7 @@ out:
 int main(int argc, char **argv)
 {
 	long page = sysconf(_SC_PAGESIZE);
-	unsigned char *area, *expect;
+	unsigned char *area;
 	struct options o;
 	size_t area_len;
 	int err;
@@ -704,19 +658,16 @@ int main(int argc, char **argv)
 		   (size_t)page * (size_t)page;
 	area = mmap(NULL, area_len, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	expect = malloc(o.record_size);
-	if (area == MAP_FAILED || !expect) {
+	if (area == MAP_FAILED) {
 		fprintf(stderr, "tapeio: cannot allocate %zu bytes of buffers\n",
-			area_len + o.record_size);
-		free(expect);
+			area_len);
 		return 1;
 	}
 	/* Touch the buffer so that page faults stay out of the timings. */
 	memset(area, 0, area_len);
-	err = run(&o, area + o.offset, expect);
+	err = run(&o, area + o.offset);
 	if (restore_driver_mode())
 		err = -1;
 	munmap(area, area_len);
-	free(expect);
 	return err ? 1 : 0;
 }

@@ -25,11 +25,12 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/devstat.h"
 #include "lib/numarg.h"
+#include "lib/pattern.h"
 #include "lib/tapedev.h"
 
 enum io_mode { MODE_SYNC, MODE_LIBAIO, MODE_URING };
@@ -103,38 +104,6 @@ static uint64_t cpu_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* splitmix64: a cheap, well-mixed pattern generator. */
-static uint64_t mix(uint64_t x)
-{
-	x += 0x9e3779b97f4a7c15u;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9u;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebu;
-	return x ^ (x >> 31);
-}
-
-static void fill(unsigned char *buf, size_t len, uint64_t seed, uint64_t rec)
-{
-	for (size_t i = 0; i < len; i += 8) {
-		uint64_t v = mix(seed ^ (rec << 32) ^ i);
-		size_t n = len - i < 8 ? len - i : 8;
-
-		memcpy(buf + i, &v, n);
-	}
-}
-
-static bool matches(const unsigned char *buf, size_t len, uint64_t seed,
-		    uint64_t rec)
-{
-	for (size_t i = 0; i < len; i += 8) {
-		uint64_t v = mix(seed ^ (rec << 32) ^ i);
-		size_t n = len - i < 8 ? len - i : 8;
-
-		if (memcmp(buf + i, &v, n) != 0)
-			return false;
-	}
-	return true;
-}
-
 /* An application computing between records; sleeping keeps TCG guests calm. */
 static void think(unsigned int us)
 {
@@ -145,19 +114,15 @@ static void think(unsigned int us)
 		nanosleep(&ts, NULL);
 }
 
-static char *sysfs_dir(const char *dev)
+static void sysfs_dir(const char *dev, char *dir, size_t size)
 {
 	struct stat st;
-	char *dir;
 
 	if (tapedev_check("tapestream", dev))
 		exit(2);
 	if (stat(dev, &st) != 0)
 		die("%s vanished", dev);
-	if (asprintf(&dir, "/sys/dev/char/%u:%u", major(st.st_rdev),
-		     minor(st.st_rdev)) < 0)
-		die("%s", "out of memory");
-	return dir;
+	devstat_dir(st.st_rdev, dir, size);
 }
 
 /* Restart a maximum; false when that is not allowed (not root). */
@@ -177,18 +142,9 @@ static bool reset_stat(const char *dir, const char *name)
 
 static long long read_stat(const char *dir, const char *name)
 {
-	char path[512];
-	long long v = -1;
-	FILE *f;
+	long long v;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	if (fscanf(f, "%lld", &v) != 1)
-		v = -1;
-	fclose(f);
-	return v;
+	return devstat_read(dir, name, &v) ? v : -1;
 }
 
 /* Reading a stream that lacks record `missing`: later records move up. */
@@ -203,7 +159,7 @@ static unsigned char *buffer_for(struct run *r, unsigned int slot,
 	if (r->o->bad_record >= 0 && rec == (uint64_t)r->o->bad_record)
 		return r->hole;
 	if (!r->o->read)
-		fill(r->bufs[slot], r->o->record, r->o->seed, rec);
+		pattern_fill(r->bufs[slot], r->o->record, r->o->seed, rec);
 	return r->bufs[slot];
 }
 
@@ -231,8 +187,8 @@ static void finish(struct run *r, unsigned int slot, uint64_t rec, long res)
 			res < 0 ? "error " : "short transfer ", res);
 		return;
 	}
-	if (o->read && !matches(r->bufs[slot], o->record, o->seed,
-				pattern_index(o, rec))) {
+	if (o->read && !pattern_check(r->bufs[slot], o->record, o->seed,
+				      pattern_index(o, rec), NULL, NULL)) {
 		r->bad_data++;
 		fprintf(stderr, "tapestream: record %" PRIu64
 			": data differs from what was written\n", rec);
@@ -510,13 +466,13 @@ int main(int argc, char **argv)
 	long long before[NR_STREAM_STATS], after[NR_STREAM_STATS];
 	bool per_run = true;
 	uint64_t t0, t1, c0, c1;
-	char *dir;
+	char dir[DEVSTAT_DIR_MAX];
 	double secs, mbps;
 
 	parse(argc, argv, &o);
 	r.o = &o;
 	r.nrec = (o.total + o.record - 1) / o.record;
-	dir = sysfs_dir(o.dev);
+	sysfs_dir(o.dev, dir, sizeof(dir));
 
 	r.fd = open(o.dev, (o.read ? O_RDONLY : O_WRONLY) |
 			   (o.odirect ? O_DIRECT : 0));
@@ -591,6 +547,5 @@ int main(int argc, char **argv)
 			printf("bad record %ld completed with %ld\n",
 			       o.bad_record, r.bad_result);
 	}
-	free(dir);
 	return r.failed || r.bad_data || r.full ? 1 : 0;
 }

@@ -9,3 +9,11 @@ $(TESTBIN)/test_diotrace: CFLAGS += -DDT_DATA=\"$(CURDIR)/tests/unit/data\"
 $(TESTBIN)/test_ksyms: $(BUILD)/bpf/ksyms.o
 $(TESTBIN)/test_numarg: workloads/lib/numarg.c workloads/lib/numarg.h
 $(TESTBIN)/test_numarg: CFLAGS += -Iworkloads
+# The streaming model is compiled from module/ itself, against kshim/'s
+# stand-ins for the few kernel headers it includes.
+$(TESTBIN)/test_stream_model: module/dtape_stream.c module/dtape_stream.h $(wildcard tests/unit/kshim/linux/*.h)
+$(TESTBIN)/test_stream_model: CFLAGS += -Itests/unit/kshim -Imodule
+$(TESTBIN)/test_pattern: workloads/lib/pattern.c workloads/lib/pattern.h
+$(TESTBIN)/test_pattern: CFLAGS += -Iworkloads
+$(TESTBIN)/test_devstat: workloads/lib/devstat.c workloads/lib/devstat.h
+$(TESTBIN)/test_devstat: CFLAGS += -Iworkloads
