@@ -399,6 +399,7 @@ static void parse(int argc, char **argv, struct opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	uint64_t v;
 	int c;
 
 	*o = (struct opts){ .mode = MODE_SYNC, .depth = 1, .record = 65536,
@@ -417,9 +418,11 @@ static void parse(int argc, char **argv, struct opts *o)
 				die("unknown mode '%s' (sync, libaio or uring)", optarg);
 			break;
 		case 'q':
-			o->depth = (unsigned int)parse_size(optarg, "queue depth");
-			if (o->depth < 1 || o->depth > 256)
+			/* Range-checked before narrowing: 2^32 + 1 is not 1. */
+			v = parse_size(optarg, "queue depth");
+			if (v < 1 || v > 256)
 				die("queue depth %s is outside 1..256", optarg);
+			o->depth = (unsigned int)v;
 			break;
 		case 'r':
 			o->record = parse_size(optarg, "record size");
@@ -430,7 +433,10 @@ static void parse(int argc, char **argv, struct opts *o)
 			o->total = parse_size(optarg, "size");
 			break;
 		case 't':
-			o->think_us = (unsigned int)parse_size(optarg, "think time");
+			v = parse_size(optarg, "think time");
+			if (v > 60000000)
+				die("think time %s is over 60 s (in microseconds)", optarg);
+			o->think_us = (unsigned int)v;
 			break;
 		case 'R': o->read = true; break;
 		case 'd': o->odirect = true; break;

@@ -39,6 +39,11 @@ refused "tapeio, record size 64q" "tapeio: record size '64q' has a bad suffix (u
 	$B/tapeio -s 64q -n 1 write
 refused "tapestream, record size 1x" "tapestream: record size '1x' has a bad suffix" \
 	$B/tapestream -r 1x /dev/null
+# checked before narrowing to 32 bits: 2^32 + 1 used to become depth 1
+refused "tapestream, depth 2^32 + 1" "tapestream: queue depth 4294967297 is outside 1..256" \
+	$B/tapestream -m uring -q 4294967297 /dev/null
+refused "tapestream, think time 2^32 + 1" "tapestream: think time 4294967297 is over 60 s" \
+	$B/tapestream -t 4294967297 /dev/null
 refused "tapeprobe, offset 0x" "tapeprobe: offset '0x' is not a non-negative number" \
 	$B/tapeprobe -o 0x /dev/null write 4096
 # the same spelling means the same size to every workload
