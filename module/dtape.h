@@ -171,10 +171,11 @@ void dtape_pos_step_forward(struct dtape_medium *m, struct dtape_pos *pos);
 /* dtape_dio.c */
 
 /*
- * The user side of one transfer. dtape_xfer_prepare() fills it from an
- * address and length; a caller that pinned pages itself (read_iter and
- * write_iter extract them from an iov_iter) can fill pages, nr_pages and
- * page_offset directly and use the same copy and release steps.
+ * The user side of one transfer, made from a user address and length:
+ * by dtape_xfer_prepare() for a synchronous call (pinned, or copied into
+ * the bounce buffer), by dtape_xfer_pin() for a queued request (always
+ * pinned). read_iter and write_iter hand each iov_iter segment's address
+ * to one of them.
  */
 struct dtape_xfer {
 	struct dtape_drive *drive;

@@ -25,8 +25,15 @@ static unsigned int dtape_nr_pages(unsigned long uaddr, size_t len)
 	return DIV_ROUND_UP(offset_in_page(uaddr) + len, PAGE_SIZE);
 }
 
-static long dtape_legacy_get_pages(unsigned long start, unsigned int nr_pages,
-				   unsigned int gup_flags, struct page **pages)
+/*
+ * noinline here and below: diotrace finds these steps by name
+ * (bpf/steps.def), and a function folded into its caller has no entry to
+ * probe.
+ */
+static noinline long dtape_legacy_get_pages(unsigned long start,
+					    unsigned int nr_pages,
+					    unsigned int gup_flags,
+					    struct page **pages)
 {
 	long got;
 
@@ -72,9 +79,10 @@ void dtape_release_user(struct dtape_drive *drive, unsigned long uaddr,
  * Take every page of [uaddr, uaddr + len) or none: a partial result is
  * released at once, as st does, and reported through @why.
  */
-int dtape_pin_user(struct dtape_drive *drive, unsigned long uaddr, size_t len,
-		   bool to_medium, enum dtape_path path, struct page ***pagesp,
-		   unsigned int *nr_pagesp, enum dtape_fallback *why)
+noinline int dtape_pin_user(struct dtape_drive *drive, unsigned long uaddr,
+			    size_t len, bool to_medium, enum dtape_path path,
+			    struct page ***pagesp, unsigned int *nr_pagesp,
+			    enum dtape_fallback *why)
 {
 	unsigned int nr_pages = dtape_nr_pages(uaddr, len);
 	/* read() makes the device write into user memory. */
@@ -158,9 +166,9 @@ static int dtape_bounce_reserve(struct dtape_drive *drive, size_t len)
 }
 
 /* Between user memory and the bounce pages; either copy may fault. */
-static int dtape_bounce_copy_user(struct dtape_drive *drive,
-				  unsigned long uaddr, size_t len,
-				  bool from_user)
+static noinline int dtape_bounce_copy_user(struct dtape_drive *drive,
+					   unsigned long uaddr, size_t len,
+					   bool from_user)
 {
 	unsigned int i;
 
@@ -183,7 +191,8 @@ static int dtape_bounce_copy_user(struct dtape_drive *drive,
 	return 0;
 }
 
-static void dtape_note_fallback(struct dtape_xfer *x, enum dtape_fallback why)
+static noinline void dtape_note_fallback(struct dtape_xfer *x,
+					 enum dtape_fallback why)
 {
 	atomic64_inc(&x->drive->stats.fallbacks[why]);
 	trace_dtape_fallback(x->drive->index, x->uaddr, x->len, why,

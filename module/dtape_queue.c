@@ -3,10 +3,10 @@
  * The drive's request queue and its worker thread (see dtape_queue.h).
  *
  * Submission happens in the caller's context: the user pages are pinned
- * (or a write's data copied) before the request is queued, because the
- * iov_iter may live on the submitter's stack and is gone once write_iter
- * returns -EIOCBQUEUED. The worker never touches user memory through an
- * address, only through the pinned pages.
+ * before the request is queued, because the iov_iter may live on the
+ * submitter's stack and is gone once write_iter returns -EIOCBQUEUED.
+ * The worker never touches user memory through an address, only through
+ * the pinned pages.
  *
  * One thread per drive keeps records in submission order, as a tape
  * needs. Placing a record on the tape and completing it are separate: the

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The streaming-tape model: a drive buffer of B KiB that the tape drains
- * at S MB/s. When the buffer runs dry the tape stops, and the next record
- * waits R ms while the drive repositions ("shoe-shine"). Data arriving at
+ * at S MB/s. When the buffer runs dry (for longer than a short grace) the
+ * tape stops, and the next record waits R ms while the drive repositions
+ * ("shoe-shine"). Data arriving at
  * a full buffer waits for space.
  */
 #ifndef DTAPE_STREAM_H
@@ -26,7 +27,7 @@ struct dtape_stream {
 	u32 reposition_ms;
 	/* When the data admitted so far will have reached the tape. */
 	ktime_t drained_at;
-	bool moving;		/* the tape has been started since load */
+	bool moving;		/* started, and not stopped since */
 	/* Counters for sysfs and the labs. */
 	u64 stalls;
 	u64 reposition_ns;
