@@ -82,13 +82,63 @@ static void one_sided(const struct dd_node *p, bool is_a, struct dd_mnode *out, 
 	}
 }
 
+struct gap {
+	const struct dd_node **a, **b;
+	size_t na, nb;
+};
+
+/* Tracepoints are left out: every invalidation drops pages, whoever calls it. */
 static bool share_a_callee(const struct dd_node *x, const struct dd_node *y)
 {
 	for (const struct dd_node *a = x->first; a; a = a->next)
-		for (const struct dd_node *b = y->first; b; b = b->next)
-			if (!strcmp(dd_align_key(a), dd_align_key(b)))
+		for (const struct dd_node *b = y->first; b && !a->tp; b = b->next)
+			if (!b->tp && !strcmp(dd_align_key(a), dd_align_key(b)))
 				return true;
 	return false;
+}
+
+static bool reaches(const struct dd_node *n, const char *key)
+{
+	for (const struct dd_node *c = n->first; c; c = c->next)
+		if ((!c->tp && !strcmp(dd_align_key(c), key)) || reaches(c, key))
+			return true;
+	return false;
+}
+
+/* Some call below @x is also below @y. */
+static bool share_a_descendant(const struct dd_node *x, const struct dd_node *y)
+{
+	for (const struct dd_node *a = x->first; a; a = a->next)
+		if ((!a->tp && reaches(y, dd_align_key(a))) || share_a_descendant(a, y))
+			return true;
+	return false;
+}
+
+/* Two steps of one kind (steps.def's category): an ->write_iter for an
+ * ->write_iter, a cache helper for a cache helper, never a completion for
+ * an entry into the direct path. */
+static bool same_kind(const struct dd_node *x, const struct dd_node *y)
+{
+	unsigned cx = dd_step_cat(dd_step_id(x->step));
+
+	return !x->tp && !y->tp && cx != CAT__N && cx == dd_step_cat(dd_step_id(y->step));
+}
+
+/* The B-only step of the gap that takes A-only @x's place, if any. */
+static const struct dd_node *replacement(const struct dd_node *x, struct gap *g, bool *direct)
+{
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t j = 0; j < g->nb; j++) {
+			const struct dd_node *y = g->b[j];
+
+			if (!y || !same_kind(x, y) ||
+			    !(pass ? share_a_descendant(x, y) : share_a_callee(x, y)))
+				continue;
+			g->b[j] = NULL;
+			*direct = !pass;
+			return y;
+		}
+	return NULL;
 }
 
 /* Longest common subsequence of the children's keys: lcs[i][j] for the
@@ -110,27 +160,18 @@ static int *lcs_table(const struct dd_node **a, size_t na, const struct dd_node 
 	return t;
 }
 
-struct gap {
-	const struct dd_node **a, **b;
-	size_t na, nb;
-};
-
 /* The steps between two matches: A-only ones, each taking a B-only one
  * with a common callee as its replacement, then what is left of B. */
 static void emit_gap(struct gap *g, struct dd_mnode ***tail, int *changed)
 {
 	for (size_t i = 0; i < g->na; i++) {
-		const struct dd_node *y = NULL;
-		struct dd_mnode *m;
+		bool direct = false;
+		const struct dd_node *y = replacement(g->a[i], g, &direct);
+		struct dd_mnode *m = mnode(tail, g->a[i], y, y ? DD_REPLACED : DD_ONLY_A);
 
-		for (size_t j = 0; j < g->nb && !y; j++)
-			if (g->b[j] && share_a_callee(g->a[i], g->b[j])) {
-				y = g->b[j];
-				g->b[j] = NULL;
-			}
-		m = mnode(tail, g->a[i], y, y ? DD_REPLACED : DD_ONLY_A);
 		if (!m)
 			return;
+		m->same_callees = direct;
 		(*changed)++;
 		if (y)
 			align_children(g->a[i], y, m, changed);
@@ -323,6 +364,16 @@ void dd_result_free(struct dd_result *r)
 	free(r->only_a);
 	free(r->only_b);
 	memset(r, 0, sizeof(*r));
+}
+
+const char *dd_mnode_fn(const struct dd_mnode *m)
+{
+	return m->a ? m->a->fn : m->b ? m->b->fn : "";
+}
+
+bool dd_mnode_one_sided(const struct dd_mnode *m)
+{
+	return m->mark == DD_ONLY_A || m->mark == DD_ONLY_B;
 }
 
 bool dd_tree_calls(const struct dd_node *n, const char *step)

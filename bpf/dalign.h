@@ -10,7 +10,9 @@
  * longest common subsequence; in the gap between two matches an A-only and
  * a B-only step whose own callees share a step are taken as one step that
  * changed its name (kiocb_invalidate_pages inlined, filemap_invalidate_pages
- * in its place).
+ * in its place), and failing that two whose deeper calls share one
+ * (generic_file_write_iter and ext4_file_write_iter both reach
+ * pin_user_pages_fast); both must be of one kind (steps.def's category).
  */
 #ifndef DALIGN_H
 #define DALIGN_H
@@ -29,6 +31,7 @@ enum dd_mark { DD_SAME, DD_CHANGED, DD_ONLY_A, DD_ONLY_B, DD_REPLACED };
 struct dd_mnode {
 	const struct dd_node *a, *b;
 	enum dd_mark mark;
+	bool same_callees;		/* DD_REPLACED: callees in common, not only deeper steps */
 	unsigned changes;
 	struct dd_mnode *first, *next;
 };
@@ -63,6 +66,10 @@ struct dd_result {
 int dd_compare(const struct dd_side *a, const struct dd_side *b, struct dd_result *r);
 void dd_result_free(struct dd_result *r);
 bool dd_pair_differs(const struct dd_pair *p);
+/* The symbol a merged node stands for ("" for the tree's top). */
+const char *dd_mnode_fn(const struct dd_mnode *m);
+/* Only A or only B has this node (and so everything under it). */
+bool dd_mnode_one_sided(const struct dd_mnode *m);
 /* Is @step called anywhere under @n? */
 bool dd_tree_calls(const struct dd_node *n, const char *step);
 

@@ -70,9 +70,15 @@ static const char *short_why(const struct dd_stepres *res)
 	return res->why;
 }
 
-/* Where @step is on @side (the side that lacks it here). */
+static bool traceable(const struct dd_stepres *res)
+{
+	return res && strcmp(res->method, "-") != 0 && strcmp(res->method, "inlined") != 0;
+}
+
+/* Where @step is on the side that lacks it here (B when @on_b).  @m is
+ * the replaced pair when @step gave way to another step. */
 static void why_not_on(struct out *s, const struct dd_ctx *x, const char *step, bool on_b,
-		       const char *parent, const char *replacement)
+		       const char *parent, const struct dd_mnode *m)
 {
 	const struct dd_side *side = on_b ? x->b : x->a;
 	const struct dd_tree *t = on_b ? x->p->b : x->p->a;
@@ -83,29 +89,37 @@ static void why_not_on(struct out *s, const struct dd_ctx *x, const char *step, 
 		add(s, "%s calls it elsewhere in this syscall", who);
 		return;
 	}
-	if (res && (!strcmp(res->method, "-") || !strcmp(res->method, "inlined"))) {
+	if (res && !traceable(res)) {
 		add(s, "not traceable on %s (%s)", who, short_why(res));
 		return;
 	}
 	if (!res)
 		add(s, "not called on %s", who);
-	else if (replacement && parent[0])
+	/* inlined: its replacement is a function the other kernel lacks */
+	else if (m && m->same_callees && parent[0] &&
+		 !traceable(dd_res(on_b ? x->a : x->b, m->b->step)) &&
+		 dd_res(on_b ? x->a : x->b, m->b->step))
 		add(s, "attached on %s (%s) but never called: inlined into %s", who, res->method,
 		    parent);
 	else
 		add(s, "attached on %s (%s) but never called in this syscall", who, res->method);
-	if (replacement && parent[0])
-		add(s, "; %s's %s calls %s instead, with the same callees", who, parent,
-		    replacement);
+	if (m && parent[0])
+		add(s, "; %s's %s calls %s instead, %s", who, parent, m->b->fn,
+		    m->same_callees ? "with the same callees" : "which leads to the same steps");
 }
 
 void dd_explain_absence(const struct dd_ctx *x, const struct dd_mnode *m, const char *parent,
-			char *buf, size_t len)
+			bool nested, char *buf, size_t len)
 {
 	struct out s = { buf, len, 0 };
+	const struct dd_node *one = m->a ? m->a : m->b;
+	const struct dd_tree *other = m->a ? x->p->b : x->p->a;
 
 	buf[0] = 0;
-	if ((m->a && m->a->tp) || (m->b && m->b->tp))
+	if (one->tp)
+		return;
+	/* inside a subtree only one side has, "not called" goes without saying */
+	if (nested && !dd_tree_calls(&other->top, one->step))
 		return;
 	if (m->mark == DD_ONLY_A) {
 		why_not_on(&s, x, m->a->step, true, parent, NULL);
@@ -113,7 +127,7 @@ void dd_explain_absence(const struct dd_ctx *x, const struct dd_mnode *m, const 
 		why_not_on(&s, x, m->b->step, false, parent, NULL);
 	} else if (m->mark == DD_REPLACED) {
 		add(&s, "%s: ", m->a->step);
-		why_not_on(&s, x, m->a->step, true, parent, m->b->step);
+		why_not_on(&s, x, m->a->step, true, parent, m);
 		add(&s, "; %s: ", m->b->step);
 		why_not_on(&s, x, m->b->step, false, parent, NULL);
 	}

@@ -15,9 +15,10 @@ struct dd_ctx {
 /* "attach kprobe → fentry; symbol ... → ....part.0 (a compiler clone)" */
 void dd_explain_changes(const struct dd_mnode *m, char *buf, size_t len);
 /* Why a step is on one side only, or why it was replaced; @parent is the
- * symbol the step hangs under ("" at the top). */
+ * symbol the step hangs under ("" at the top), @nested that its parent is
+ * on one side only too. */
 void dd_explain_absence(const struct dd_ctx *x, const struct dd_mnode *m, const char *parent,
-			char *buf, size_t len);
+			bool nested, char *buf, size_t len);
 /* "16 pages pinned (FOLL_PIN)", "16 page references (FOLL_GET)", "no pages" */
 void dd_fmt_pages(uint64_t pin, uint64_t get, char *buf, size_t len);
 /* "= 65536", "= -EINVAL", "" for a void function */

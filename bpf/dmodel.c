@@ -193,9 +193,9 @@ void dd_side_free(struct dd_side *s)
 
 static const struct {
 	const char *name;
-	unsigned flags;
+	unsigned cat, flags;
 } steps[DT_STEP__N] = {
-#define STEP(id, cat, fl, cands, tp) [DT_##id] = { cands, fl },
+#define STEP(id, cat, fl, cands, tp) [DT_##id] = { cands, cat, fl },
 #include "steps.def"
 #undef STEP
 };
@@ -212,6 +212,11 @@ unsigned dd_step_id(const char *name)
 	while (i < DT_STEP__N && strcmp(steps[i].name, name) != 0)
 		i++;
 	return i;
+}
+
+unsigned dd_step_cat(unsigned step)
+{
+	return step < DT_STEP__N ? steps[step].cat : CAT__N;
 }
 
 unsigned dd_step_flags(unsigned step)

@@ -94,6 +94,7 @@ const struct dd_stepres *dd_res(const struct dd_side *s, const char *step);
 const char *dd_step_name(unsigned step);	/* NULL past the table */
 unsigned dd_step_id(const char *name);		/* DT_STEP__N if unknown */
 unsigned dd_step_flags(unsigned step);		/* SF_* */
+unsigned dd_step_cat(unsigned step);		/* enum dt_cat, CAT__N if unknown */
 /* Steps that are one idea under two names: FOLL_GET and FOLL_PIN pinning. */
 const char *dd_align_key(const struct dd_node *n);
 

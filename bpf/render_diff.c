@@ -62,10 +62,9 @@ static void node_line(FILE *f, const struct dd_mnode *m)
 }
 
 static void print_mnodes(FILE *f, const struct dd_ctx *x, const struct dd_mnode *parent,
-			 const char *pfx, const char *parent_fn)
+			 const char *pfx)
 {
 	for (const struct dd_mnode *m = parent->first; m; m = m->next) {
-		const struct dd_node *one = m->a ? m->a : m->b;
 		char why[768], sub[256];
 
 		fprintf(f, "%s%s ", pfx, dt_branch(!m->next));
@@ -75,10 +74,11 @@ static void print_mnodes(FILE *f, const struct dd_ctx *x, const struct dd_mnode 
 			fprintf(f, "  [%s]", why);
 		fputc('\n', f);
 		dt_child_prefix(sub, sizeof(sub), pfx, !m->next);
-		dd_explain_absence(x, m, parent_fn, why, sizeof(why));
+		dd_explain_absence(x, m, dd_mnode_fn(parent), dd_mnode_one_sided(parent), why,
+				   sizeof(why));
 		if (*why)
 			fprintf(f, "%s  ↳ %s\n", sub, why);
-		print_mnodes(f, x, m, sub, one->fn);
+		print_mnodes(f, x, m, sub);
 	}
 }
 
@@ -146,7 +146,7 @@ static void print_pair(FILE *f, const struct dd_ctx *x)
 	if (!dd_pair_differs(p))
 		return;
 	tree_changes(f, p);
-	print_mnodes(f, x, &p->top, "   ", "");
+	print_mnodes(f, x, &p->top, "   ");
 	for (int i = 0; i < p->nnotes; i++) {
 		if (p->notes[i].a)
 			fprintf(f, "   - => %s\n", p->notes[i].a->text);

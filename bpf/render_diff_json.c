@@ -55,11 +55,10 @@ static void json_changes(FILE *f, unsigned c)
 	fputc(']', f);
 }
 
-static void json_mnodes(FILE *f, const struct dd_ctx *x, const struct dd_mnode *parent,
-			const char *parent_fn);
+static void json_mnodes(FILE *f, const struct dd_ctx *x, const struct dd_mnode *parent);
 
 static void json_mnode(FILE *f, const struct dd_ctx *x, const struct dd_mnode *m,
-		       const char *parent_fn)
+		       const struct dd_mnode *parent)
 {
 	const struct dd_node *a = m->a, *b = m->b, *one = a ? a : b;
 	char why[768];
@@ -91,22 +90,22 @@ static void json_mnode(FILE *f, const struct dd_ctx *x, const struct dd_mnode *m
 	dd_explain_changes(m, why, sizeof(why));
 	fprintf(f, ",\"what\":");
 	json_str(f, why);
-	dd_explain_absence(x, m, parent_fn, why, sizeof(why));
+	dd_explain_absence(x, m, dd_mnode_fn(parent), dd_mnode_one_sided(parent), why,
+			   sizeof(why));
 	fprintf(f, ",\"why\":");
 	json_str(f, why);
 	if (m->first) {
 		fprintf(f, ",\"children\":");
-		json_mnodes(f, x, m, one->fn);
+		json_mnodes(f, x, m);
 	}
 	fputc('}', f);
 }
 
-static void json_mnodes(FILE *f, const struct dd_ctx *x, const struct dd_mnode *parent,
-			const char *parent_fn)
+static void json_mnodes(FILE *f, const struct dd_ctx *x, const struct dd_mnode *parent)
 {
 	fputc('[', f);
 	for (const struct dd_mnode *m = parent->first; m; m = m->next) {
-		json_mnode(f, x, m, parent_fn);
+		json_mnode(f, x, m, parent);
 		if (m->next)
 			fputc(',', f);
 	}
@@ -193,7 +192,7 @@ static void json_pair(FILE *f, const struct dd_ctx *x)
 	fprintf(f, ",\"notes\":");
 	json_notes(f, p);
 	fprintf(f, ",\"steps\":");
-	json_mnodes(f, x, &p->top, "");
+	json_mnodes(f, x, &p->top);
 	fputc('}', f);
 }
 

@@ -189,6 +189,36 @@ static void test_path_chooses_trees(void **state)
 	dd_result_free(&r);
 }
 
+/* Two file systems in one recording (lab 01): vfat's and ext4's
+ * ->write_iter take one place; nothing claims an inlining there. */
+static void test_two_file_systems(void **state)
+{
+	static const char rec[] = "../../../labs/01-buffered-vs-direct/recordings/6.12/writes.dtr.gz";
+	struct dd_result r;
+	const struct dd_pair *p;
+	const struct dd_mnode *it;
+	char *text;
+
+	(void)state;
+	load(&sa, rec, "/mnt/lab01v");
+	load(&sb, rec, "/mnt/lab01e");
+	assert_int_equal(dd_compare(&sa, &sb, &r), 0);
+	assert_int_equal(r.npairs, 2);
+	p = &r.pairs[1];
+	assert_string_equal(dd_basename(p->b->path), "dio.bin");
+	assert_true(p->tree_changes & DD_T_ITER);
+	assert_true(p->tree_changes & DD_T_ENGINE);
+	it = find(&p->top, "generic_file_write_iter");
+	assert_int_equal(it->mark, DD_REPLACED);
+	assert_false(it->same_callees);
+	assert_string_equal(it->b->step, "ext4_file_write_iter");
+	text = render(render_diff_text, &r);
+	assert_non_null(strstr(text, "~ direct-I/O engine: __blockdev_direct_IO → iomap_dio_rw"));
+	assert_null(strstr(text, "inlined into"));
+	free(text);
+	dd_result_free(&r);
+}
+
 static const struct jval *jat(const struct jval *arr, int i)
 {
 	const struct jval *v = arr ? arr->first : NULL;
@@ -427,6 +457,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_self_diff_is_empty, teardown),
 		cmocka_unit_test_teardown(test_unrelated_do_not_pair, teardown),
 		cmocka_unit_test_teardown(test_path_chooses_trees, teardown),
+		cmocka_unit_test_teardown(test_two_file_systems, teardown),
 		cmocka_unit_test_teardown(test_json_output, teardown),
 		cmocka_unit_test_teardown(test_json_input_matches_recording, teardown),
 		cmocka_unit_test_teardown(test_seed_on_612, teardown),
