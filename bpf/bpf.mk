@@ -14,6 +14,7 @@ BPFTOOL      ?= $(or $(firstword $(wildcard $(addsuffix /bpftool,$(subst :, ,$(P
 			$(error bpftool is missing (Debian package bpftool, installed in /usr/sbin); an administrator runs: sudo make deps))
 BPF_ARCH     := x86
 DIOTRACE_USER := diotrace dtctx dtape_ev mappers ksyms resolve tree analyze render_text render_json render_dot \
+		 draw dmodel dload jparse djson dalign dexplain render_diff render_diff_json seed diff_cmd \
 		 render_summary record
 DIOTRACE_OBJS := $(DIOTRACE_USER:%=$(BPF_OUT)/%.o)
 
@@ -58,7 +59,9 @@ $(BPF_OUT)/diotrace.skel.h: $(BPF_OUT)/diotrace.bpf.o
 $(BPF_OUT)/diotrace.o: $(BPF_OUT)/diotrace.skel.h
 
 $(BPF_OUT)/%.o: bpf/%.c bpf/diotrace.h bpf/dtctx.h bpf/steps.def bpf/tree.h bpf/render.h \
-		bpf/record.h bpf/resolve.h bpf/ksyms.h bpf/analyze.h bpf/dtape_ev.h bpf/mappers.h | $(BPF_OUT)
+		bpf/record.h bpf/resolve.h bpf/ksyms.h bpf/analyze.h bpf/dtape_ev.h bpf/mappers.h \
+		bpf/draw.h bpf/dmodel.h bpf/dload.h bpf/djson.h bpf/jparse.h bpf/dalign.h bpf/dexplain.h \
+		bpf/render_diff.h bpf/seed.h bpf/seed-2.6.def bpf/diff_cmd.h | $(BPF_OUT)
 	$(CC) $(CFLAGS) -I$(BPF_OUT) -Ibpf -c $< -o $@
 
 $(BIN)/diotrace: $(DIOTRACE_OBJS) | $(BIN)

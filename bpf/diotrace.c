@@ -5,6 +5,7 @@
  *   diotrace [OPTIONS] [-- CMD ARGS]     trace live
  *   diotrace record -o FILE [OPTIONS] [-- CMD ARGS]
  *   diotrace report [OPTIONS] FILE       render a recording, no root needed
+ *   diotrace diff [OPTIONS] A B          compare two recordings (diff_cmd.c)
  *   diotrace --list                      how each step is attached, and why
  */
 #include <argp.h>
@@ -24,6 +25,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "dtctx.h"
+#include "diff_cmd.h"
 #include "diotrace.skel.h"
 #include "record.h"
 #include "render.h"
@@ -68,6 +70,7 @@ static const char doc[] =
 "  diotrace [OPTIONS] [-- CMD ARGS]\n"
 "  diotrace record -o FILE [OPTIONS] [-- CMD ARGS]\n"
 "  diotrace report [OPTIONS] FILE\n"
+"  diotrace diff [OPTIONS] A B      (diotrace diff --help)\n"
 "\n"
 "The JSON schema is documented in docs/diotrace-json.md.";
 
@@ -1028,6 +1031,8 @@ int main(int argc, char **argv)
 		env.argv[i] = argv[i];
 	if (!env.argv)
 		env.argc = 0;
+	if (argc > 1 && !strcmp(argv[1], "diff"))
+		return diff_main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "record")) {
 		env.mode = MODE_RECORD;
 		first = 2;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "draw.h"
 #include "dtape_ev.h"
 #include "render.h"
 
@@ -36,14 +37,8 @@ void dt_fmt_ret(const struct dt_node *n, char *buf, size_t len)
 		snprintf(buf, len, "= ?");
 		return;
 	}
-	switch (n->ev.step) {	/* void functions */
-	case DT_SUBMIT_BIO: case DT_UNMAP_PAGES: case DT_UNMAP_RANGE:
-	case DT_INV_POST: case DT_DIO_WARN_STALE: case DT_BIO_RELEASE:
-	case DT_UNPIN_PAGES:
+	if (dt_step_void(n->ev.step))
 		return;
-	default:
-		break;
-	}
 	if ((e = dt_errname(n->ret)))
 		snprintf(buf, len, "= %s", e);
 	else
@@ -160,14 +155,6 @@ static bool same_leaf(const struct dt_node *a, const struct dt_node *b)
 	return a->kind == b->kind && a->ev.step == b->ev.step && !a->first && !b->first;
 }
 
-static void fmt_dur(uint64_t ns, char *buf, size_t len)
-{
-	if (ns >= 1000000)
-		snprintf(buf, len, "%.2fms", ns / 1e6);
-	else
-		snprintf(buf, len, "%.1fus", ns / 1e3);
-}
-
 /* The children drawn under parent: a folded child's own children take its
  * place, so that "last" (└─) is decided among what is actually drawn. */
 static size_t visible_children(struct dt_ctx *c, const struct dt_node *parent,
@@ -212,11 +199,11 @@ static void print_children(FILE *f, struct dt_ctx *c, const struct dt_node *pare
 		dt_fmt_ret(n, ret, sizeof(ret));
 		dur[0] = 0;
 		if (n->kind == NODE_CALL && n->exited)
-			fmt_dur(dt_node_dur(n), dur, sizeof(dur));
+			dt_fmt_dur(dt_node_dur(n), dur, sizeof(dur));
 		if (n->ev.type == EV_WORKER)
 			snprintf(dur, sizeof(dur), "+%.3f ms after submission",
 				 (double)n->ev.ret / 1e6);
-		fprintf(f, "%s%s %s%s", prefix, last ? "└─" : "├─", dt_node_name(c, n),
+		fprintf(f, "%s%s %s%s", prefix, dt_branch(last), dt_node_name(c, n),
 			n->ev.type == EV_WORKER ? " [tp, drive worker]" :
 			n->kind == NODE_TP ? " [tp]" : "");
 		if (run > 1) {
@@ -232,7 +219,7 @@ static void print_children(FILE *f, struct dt_ctx *c, const struct dt_node *pare
 			fputc(' ', f);
 		}
 		fprintf(f, "%s%s%s%s%s\n", args, *ret ? " " : "", ret, *dur ? "  " : "", dur);
-		snprintf(pfx, sizeof(pfx), "%s%s", prefix, last ? "   " : "│  ");
+		dt_child_prefix(pfx, sizeof(pfx), prefix, last);
 		if (n->first) {
 			if (o->max_depth && depth >= o->max_depth)
 				fprintf(f, "%s└─ …\n", pfx);
@@ -251,7 +238,7 @@ void render_text(FILE *f, struct dt_ctx *c, struct dt_tree *t, const struct rend
 	const char *e;
 
 	if (t->exited && t->ts_exit >= r->ev.ts)
-		fmt_dur(t->ts_exit - r->ev.ts, dur, sizeof(dur));
+		dt_fmt_dur(t->ts_exit - r->ev.ts, dur, sizeof(dur));
 	if (!t->exited)
 		snprintf(ret, sizeof(ret), "?");
 	else if ((e = dt_errname(t->ret)))

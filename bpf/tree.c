@@ -348,6 +348,18 @@ bool dt_node_hidden(const struct dt_ctx *c, const struct dt_node *n)
 	       (c->steps[n->ev.step].flags & SF_FOLD);
 }
 
+bool dt_step_void(unsigned step)
+{
+	switch (step) {
+	case DT_SUBMIT_BIO: case DT_UNMAP_PAGES: case DT_UNMAP_RANGE:
+	case DT_INV_POST: case DT_DIO_WARN_STALE: case DT_BIO_RELEASE:
+	case DT_UNPIN_PAGES:
+		return true;
+	default:
+		return false;
+	}
+}
+
 uint64_t dt_node_dur(const struct dt_node *n)
 {
 	return n->exited && n->ts_exit >= n->ev.ts ? n->ts_exit - n->ev.ts : 0;

@@ -92,6 +92,8 @@ void dt_builder_free(struct dt_builder *b);
 const char *dt_node_name(struct dt_ctx *c, const struct dt_node *n);
 bool dt_node_hidden(const struct dt_ctx *c, const struct dt_node *n);
 uint64_t dt_node_dur(const struct dt_node *n);
+/* A void function: what fexit hands over as its return value is noise. */
+bool dt_step_void(unsigned step);
 const char *dt_errname(int64_t ret);
 /* "16 pages pinned (FOLL_PIN)" or "16 page references (FOLL_GET, ...)" */
 char *dt_fmt_pages(const struct dt_tree *t, char *buf, size_t len);

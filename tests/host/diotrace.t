@@ -9,13 +9,76 @@ cd "$top"
 . tests/lib/tap.sh
 D=build/bin/diotrace
 [ -x $D ] || { echo "1..0 # SKIP diotrace not built"; exit 0; }
-[ "$(id -u)" = 0 ] || { echo "1..0 # SKIP needs root"; exit 0; }
+
+# diotrace diff reads recordings: no root, no BPF.
+data=tests/unit/data
+out=$($D diff $data/vfat-6.1.dtr $data/vfat-6.12.dtr 2>&1); rc=$?
+is "$rc" 1 "diff 6.1 vs 6.12 (vfat): differences, exit 1"
+grep -qF '~ get_user_pages_fast → pin_user_pages_fast = 16' <<<"$out" &&
+	grep -qF '[FOLL_GET 16 pages → FOLL_PIN 16 pages]' <<<"$out"
+ok $? "... names the FOLL_GET -> FOLL_PIN change"
+grep -qF 'kiocb_invalidate_pages: attached on B (fentry) but never called: inlined into generic_file_direct_write' <<<"$out"
+ok $? "... and kiocb_invalidate_pages, a call on 6.1, inlined on 6.12"
+out=$($D diff $data/vfat-6.12.dtr $data/vfat-6.12.dtr 2>&1); rc=$?
+is "$rc" 0 "diff of a recording with itself: exit 0"
+is "$out" "diotrace diff: no differences (27 syscall(s) paired: the same steps, attach methods, pins and notes)" \
+	"... and it says so in one line"
+out=$($D diff $data/vfat-6.1.dtr $data/dtape-uring-6.12.dtr 2>&1); rc=$?
+is "$rc" 65 "diff of a vfat write and a dtape io_uring write: exit 65"
+[[ $(wc -l <<<"$out") = 1 && "$out" == "diotrace diff: A and B trace different operations: "* ]]
+ok $? "... said in one line ($(cut -c1-70 <<<"$out")...)"
+out=$($D diff --path /usr $data/vfat-6.12.dtr $data/vfat-6.1.dtr 2>&1); rc=$?
+is "$rc" 65 "diff of reads (--path /usr) and writes: exit 65"
+j=$($D diff --json $data/vfat-6.1.dtr $data/vfat-6.12.dtr 2>/dev/null)
+is "$(jq -r '.pairs[0] | [.pages[0].foll_get, .pages[1].foll_pin] | @tsv' <<<"$j")" "$(printf '16\t16')" \
+	"--json parses with jq: 16 references on A, 16 pins on B"
+is "$(jq -r '[.pairs[0] | .. | objects | select(.step? == "get_user_pages_fast") | .foll | join(">")] | first' <<<"$j")" \
+	"GET>PIN" "--json: the pinning step changed from GET to PIN"
+is "$(jq -r '[.pairs[0] | .. | objects | select(.step? == "kiocb_invalidate_pages")] | first | [.mark, .fn[1]] | @tsv' <<<"$j")" \
+	"$(printf 'replaced\tfilemap_invalidate_pages')" "--json: kiocb_invalidate_pages replaced by filemap_invalidate_pages"
+$D report --json -o build/dt-diff-a.json $data/vfat-6.1.dtr 2>/dev/null
+$D report --json -o build/dt-diff-b.json $data/vfat-6.12.dtr 2>/dev/null
+is "$($D diff build/dt-diff-a.json build/dt-diff-b.json | grep -c '^#')" 4 "diff reads --json files too"
+rm -f build/dt-diff-a.json build/dt-diff-b.json
+s=$($D diff --seed --json $data/vfat-6.12.dtr); rc=$?
+is "$rc" 0 "diff --seed on the 6.12 vfat trace"
+is "$(jq -r '[.steps[] | select(.today == null or .today == "")] | length' <<<"$s")" 0 \
+	"--seed: every 2.6 name maps to a step of today"
+is "$(jq -r '.steps[] | select(.seed == "generic_file_direct_IO") | .gone' <<<"$s")" true \
+	"--seed: generic_file_direct_IO is gone"
+is "$(jq -r '.steps[] | select(.seed == "get_user_pages") | .fn' <<<"$s")" pin_user_pages_fast \
+	"--seed: get_user_pages is pin_user_pages_fast on 6.12"
+for a in "diff" "diff $data/vfat-6.1.dtr" "diff --bogus a b" "diff a b c"; do
+	# shellcheck disable=SC2086
+	$D $a >/dev/null 2>&1; is "$?" 64 "diotrace $a: usage error (exit 64)"
+done
+$D diff /nonexistent.dtr $data/vfat-6.1.dtr 2>/dev/null; is "$?" 66 "diff of a missing file: exit 66"
+$D diff README.md $data/vfat-6.1.dtr 2>/dev/null; is "$?" 66 "diff of a file that is no recording: exit 66"
+# docs/diotrace.md shows real output: it must still be what diff prints
+doc_block() { # the indented block under the line "    $ CMD"
+	awk -v c="    \$ $1" '$0 == c { on = 1; next } on && /^[^ ]/ { exit } on { print substr($0, 5) }' \
+		docs/diotrace.md
+}
+want=$(doc_block "diotrace diff --path /tmp/vf/d.bin $data/vfat-6.1.dtr $data/vfat-6.12.dtr")
+got=$($D diff --path /tmp/vf/d.bin $data/vfat-6.1.dtr $data/vfat-6.12.dtr | head -n 31 | sed 's/ *$//')
+is "$got" "$(sed '$d' <<<"$want" | sed '$d')" "docs/diotrace.md's diff example is what diff prints"
+want=$(doc_block "diotrace diff --seed $data/vfat-6.12.dtr")
+is "$($D diff --seed $data/vfat-6.12.dtr | sed 's/ *$//')" "$want" "docs/diotrace.md's --seed example is what it prints"
+gz=$(find labs -path "*/recordings/6.12/*.dtr.gz" | sort | head -n1)
+$D diff "$gz" "$gz" >/dev/null 2>&1; is "$?" 0 "diff reads gzipped recordings ($gz)"
+
+if [ "$(id -u)" != 0 ]; then
+	skip "needs root" "tracing on the host"
+	done_testing
+	exit
+fi
 
 list=$($D --list 2>&1)
 rc=$?
 if [ $rc != 0 ] && grep -q 'no kernel BTF' <<<"$list"; then
-	echo "1..0 # SKIP host kernel has no BTF"
-	exit 0
+	skip "host kernel has no BTF" "tracing on the host"
+	done_testing
+	exit
 fi
 ok $rc "--list runs on the host kernel"
 if grep -q 'fentry yes' <<<"$list"; then

@@ -2,7 +2,7 @@
 # Extra objects for unit tests (see docs/CONVENTIONS.md).  Paths are
 # spelled out because this file is read before bpf/bpf.mk.
 DIOTRACE_UNIT_OBJS := $(addprefix $(BUILD)/bpf/,dtctx.o dtape_ev.o mappers.o tree.o analyze.o render_text.o \
-			render_json.o render_dot.o render_summary.o record.o)
+			render_json.o render_dot.o render_summary.o record.o draw.o)
 $(TESTBIN)/test_diotrace: $(DIOTRACE_UNIT_OBJS)
 $(TESTBIN)/test_diotrace: UNIT_LDLIBS += -lbpf -lz
 $(TESTBIN)/test_diotrace: CFLAGS += -DDT_DATA=\"$(CURDIR)/tests/unit/data\"
@@ -17,3 +17,8 @@ $(TESTBIN)/test_pattern: workloads/lib/pattern.c workloads/lib/pattern.h
 $(TESTBIN)/test_pattern: CFLAGS += -Iworkloads
 $(TESTBIN)/test_devstat: workloads/lib/devstat.c workloads/lib/devstat.h
 $(TESTBIN)/test_devstat: CFLAGS += -Iworkloads
+DIFF_UNIT_OBJS := $(DIOTRACE_UNIT_OBJS) $(addprefix $(BUILD)/bpf/,dmodel.o dload.o jparse.o djson.o \
+			dalign.o dexplain.o render_diff.o render_diff_json.o seed.o)
+$(TESTBIN)/test_diff: $(DIFF_UNIT_OBJS)
+$(TESTBIN)/test_diff: UNIT_LDLIBS += -lbpf -lz
+$(TESTBIN)/test_diff: CFLAGS += -DDT_DATA=\"$(CURDIR)/tests/unit/data\"

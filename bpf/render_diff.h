@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* `diotrace diff`'s output: text (in the tree's style) and JSON. */
+#ifndef RENDER_DIFF_H
+#define RENDER_DIFF_H
+
+#include <stdio.h>
+#include "dalign.h"
+
+/* Neither a recording nor --json says whether the lab VM ran under TCG
+ * (emulated: several times slower than native), so times are the guest's. */
+#define DD_TIME_NOTE "guest time"
+
+void render_diff_text(FILE *f, const struct dd_side *a, const struct dd_side *b,
+		      const struct dd_result *r);
+/* "4 × pwrite64(d.bin, 65536 bytes), ...": what a side traced, in a line. */
+void dd_describe_side(FILE *f, const struct dd_side *s);
+void render_diff_json(FILE *f, const struct dd_side *a, const struct dd_side *b,
+		      const struct dd_result *r);
+
+#endif
