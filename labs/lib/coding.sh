@@ -50,6 +50,20 @@ coding_build() {
 	[ "$(cat "$out/build.status")" = 0 ] && [ -s "$out/$1.ko" ]
 }
 
+# coding_build_program: the lab's program (lab.meta "program:") built from
+# the sources (on the host by make ... run, else here); work/build.log and
+# work/build.status say how it went. Prints the program's path.
+coding_build_program() {
+	local out name
+	name=$(lab_meta program)
+	src_hash >"$WORK/source.hash"
+	out=$("$LAB_TOP/labs/lib/build-lab-program" "$LAB_NAME" "$SRC" 2>&1) ||
+		lab_env_fail "$out"
+	cp "$out/build.log" "$out/build.status" "$WORK/"
+	echo "$out/$name"
+	[ "$(cat "$out/build.status")" = 0 ] && [ -x "$out/$name" ]
+}
+
 # coding_static_tool NAME: the lab's NAME.c, static, run from tmpfs (see
 # lab_quiet_tools); built on the host by make ... run when it can be.
 coding_static_tool() {

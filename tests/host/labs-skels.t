@@ -87,6 +87,24 @@ for sol in labs/[0-9][0-9]-*/solution; do
 				built "${p##*/}" "$tmp/p"
 			done
 		done
+	else
+		# A user-space lab: build-lab-program's verdict, warnings included.
+		prog() {
+			local d
+			d=$(labs/lib/build-lab-program "$lab" "$2") && [ "$(cat "$d/build.status")" = 0 ] &&
+				[ -x "$d/$(awk -F': *' '$1 == "program" { print $2 }' "labs/$lab/lab.meta")" ]
+			ok $? "$lab: $1 builds"
+			[ "$1" != "the solution" ] || is "$(cat "$d/build.log")" "" "$lab: ... with no warning"
+		}
+		prog "the solution" "$sol"
+		prog "the skeleton" "$sk"
+		for p in labs/"$lab"/bugs/*.patch; do
+			[ -e "$p" ] || continue
+			rm -rf "$tmp/p" && cp -r "$sol" "$tmp/p"
+			patch -s -d "$tmp/p" -p1 <"$p" >/dev/null 2>&1
+			ok $? "$lab: ${p##*/} applies to the solution"
+			prog "${p##*/}" "$tmp/p"
+		done
 	fi
 done
 done_testing
