@@ -83,9 +83,9 @@ static struct slot *reap_one(struct io_uring *ring, size_t len)
 
 int main(int argc, char **argv)
 {
-	unsigned int depth, think_us, inflight = 0, nfree;
+	unsigned int depth, think_us, inflight = 0, nfree, *free_idx;
 	uint64_t count, seed, next = 0, done = 0;
-	struct slot *slots, **free_slots;
+	struct slot *slots;
 	struct io_uring ring;
 	size_t len;
 	int fd, rc;
@@ -107,14 +107,14 @@ int main(int argc, char **argv)
 	if (fd < 0)
 		die(argv[1], errno);
 	slots = calloc(depth, sizeof(*slots));
-	free_slots = calloc(depth, sizeof(*free_slots));
-	if (!slots || !free_slots)
+	free_idx = calloc(depth, sizeof(*free_idx));
+	if (!slots || !free_idx)
 		die("calloc", ENOMEM);
 	/* Page-aligned buffers, one per request in flight: dtape pins them. */
 	for (unsigned int i = 0; i < depth; i++) {
 		if (posix_memalign((void **)&slots[i].buf, 4096, len))
 			die("posix_memalign", ENOMEM);
-		free_slots[i] = &slots[i];
+		free_idx[i] = i;
 	}
 	nfree = depth;
 
@@ -133,21 +133,25 @@ int main(int argc, char **argv)
 		/* TODO 5: while a slot is free and records remain: think, then submit the next record */
 		while (nfree && next < count) {
 			think(think_us);
-			submit_record(&ring, fd, free_slots[--nfree], len, seed, next++);
+			submit_record(&ring, fd, &slots[free_idx[--nfree]], len, seed, next++);
 			inflight++;
 		}
 		s = reap_one(&ring, len);
 		if (!s) {
 			fprintf(stderr, "ringwriter: reap_one() returned no completion\n");
-			return 1;
+			exit(1);
 		}
-		free_slots[nfree++] = s;
+		free_idx[nfree++] = (unsigned int)(s - slots);
 		inflight--;
 		done++;
 	}
 
 	io_uring_queue_exit(&ring);
 	close(fd);
+	for (unsigned int i = 0; i < depth; i++)
+		free(slots[i].buf);
+	free(slots);
+	free(free_idx);
 	printf("ringwriter: %llu records of %zu bytes, up to %u in flight\n",
 	       (unsigned long long)count, len, depth);
 	return inflight ? 1 : 0;
