@@ -30,7 +30,7 @@ for size in $sizes; do
 	for rep in $(seq "$reps"); do
 		for path in direct buffered legacy; do
 			for dir in write read; do
-				out=$("$tapeio" -j -N -r -p "$path" -e "$path" -s "$size" -n "$count" "$dir")
+				out=$("$tapeio" -j -N -r -m "$path" -e "$path" -s "$size" -n "$count" "$dir")
 				echo "xfer $path $dir $size $(field mb_per_s <<<"$out") $(field cpu_s_per_gib <<<"$out")"
 			done
 		done

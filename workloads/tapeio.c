@@ -86,10 +86,11 @@ static void usage(FILE *out)
 		"\n"
 		"options:\n"
 		"  -f, --device PATH       tape device (default: $TAPE, else /dev/ndtape0)\n"
-		"  -p, --path MODE         set the driver's mode for this run (needs root):\n"
+		"  -m, --mode MODE         set the driver's mode for this run (needs root):\n"
 		"                          auto, direct, buffered or legacy; the previous\n"
 		"                          mode comes back at exit, also on errors and on\n"
-		"                          SIGINT, SIGTERM or SIGHUP (not on SIGKILL)\n"
+		"                          SIGINT, SIGTERM or SIGHUP (not on SIGKILL);\n"
+		"                          -p, --path is its old name\n"
 		"  -e, --expect-path P     fail unless every byte went through path P\n"
 		"                          (direct, buffered or legacy)\n"
 		"  -s, --record-size SIZE  bytes per record; k, M suffixes (default 64k)\n"
@@ -119,6 +120,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
 		{ "device", required_argument, NULL, 'f' },
+		{ "mode", required_argument, NULL, 'm' },
+		/* the old name: the option sets the mode, which chooses a path */
 		{ "path", required_argument, NULL, 'p' },
 		{ "expect-path", required_argument, NULL, 'e' },
 		{ "record-size", required_argument, NULL, 's' },
@@ -145,15 +148,16 @@ static int parse_args(int argc, char **argv, struct options *o)
 		.seed = 1,
 		.verify = true,
 	};
-	while ((c = getopt_long(argc, argv, "f:p:e:s:n:o:DS:rFNjqh", longopts,
+	while ((c = getopt_long(argc, argv, "f:m:p:e:s:n:o:DS:rFNjqh", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			o->device = optarg;
 			break;
+		case 'm':
 		case 'p':
 			if (!valid_path_name(optarg, true)) {
-				fprintf(stderr, "tapeio: --path is auto, direct, buffered or legacy, not '%s'\n",
+				fprintf(stderr, "tapeio: --mode is auto, direct, buffered or legacy, not '%s'\n",
 					optarg);
 				return -1;
 			}
@@ -392,7 +396,7 @@ static int restore_driver_mode(void)
 {
 	if (!saved_mode[0] || !write_mode(saved_mode))
 		return 0;
-	fprintf(stderr, "tapeio: could not put the driver mode back to %s: %s; dtape stays in the mode -p set until you run: echo %s > %s\n",
+	fprintf(stderr, "tapeio: could not put the driver mode back to %s: %s; dtape stays in the mode -m set until you run: echo %s > %s\n",
 		saved_mode, strerror(errno), saved_mode, MODE_PARAM);
 	return -1;
 }

@@ -37,6 +37,10 @@ refused "dioload loop, count 1e3" "dioload: count '1e3' has a bad suffix" \
 refused "mmaprace, N 3x" "usage: mmaprace FILE N" $B/mmaprace "$tmp/w" 3x
 refused "tapeio, record size 64q" "tapeio: record size '64q' has a bad suffix (use k, M or G)" \
 	$B/tapeio -s 64q -n 1 write
+refused "tapeio -m bogus" "tapeio: --mode is auto, direct, buffered or legacy, not 'bogus'" \
+	$B/tapeio -m bogus -n 1 write
+refused "tapeio -p bogus (-p is --mode's old name)" "tapeio: --mode is auto, direct, buffered or legacy, not 'bogus'" \
+	$B/tapeio -p bogus -n 1 write
 refused "tapestream, record size 1x" "tapestream: record size '1x' has a bad suffix" \
 	$B/tapestream -r 1x /dev/null
 # checked before narrowing to 32 bits: 2^32 + 1 used to become depth 1

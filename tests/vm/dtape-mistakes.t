@@ -4,7 +4,7 @@
 # names the fix:
 #   tar onto /dev/ndtape0 before insmod leaves a regular file there;
 #   a tape filled by repeated runs;
-#   tapeio -p would change the driver's mode for later commands;
+#   tapeio -m would change the driver's mode for later commands;
 #   maxima since load passed off as one run's figures;
 #   stalls that cost nothing.
 set -uo pipefail
@@ -120,26 +120,26 @@ dmesg_clean_ok "a full tape"
 load_fresh_dtape
 dmesg_mark
 legacy=$(stat_get records_legacy)
-"$TAPEIO" -q -p legacy -s 64k -n 4 roundtrip
-ok $? "tapeio -p legacy roundtrip"
+"$TAPEIO" -q -m legacy -s 64k -n 4 roundtrip
+ok $? "tapeio -m legacy roundtrip"
 is "$(($(stat_get records_legacy) - legacy))" 8 "... moves its 8 records through the legacy path"
 is "$(cat "$PARAMS/mode")" auto "... and puts the driver's mode back to auto"
 set_mode buffered
-"$TAPEIO" -q -p direct -e legacy -s 64k -n 2 roundtrip 2>/dev/null
-ok "$([ $? = 1 ] && echo 0 || echo 1)" "a tapeio -p direct run that fails its check"
+"$TAPEIO" -q -m direct -e legacy -s 64k -n 2 roundtrip 2>/dev/null
+ok "$([ $? = 1 ] && echo 0 || echo 1)" "a tapeio -m direct run that fails its check"
 is "$(cat "$PARAMS/mode")" buffered "... puts the mode back too (buffered)"
 # At 1 MB/s each 64 KiB record takes 65 ms, so 100 of them outlast the signal.
 echo 1 >"$SYS/stream/rate_mbps"
 for sig in INT TERM; do
 	mt -f "$TAPE" rewind
-	timeout -s "$sig" 2 "$TAPEIO" -q -p legacy -s 64k -n 100 write
-	is "$?" 124 "SIG$sig stops a slow tapeio -p legacy write"
+	timeout -s "$sig" 2 "$TAPEIO" -q -m legacy -s 64k -n 100 write
+	is "$?" 124 "SIG$sig stops a slow tapeio -m legacy write"
 	is "$(cat "$PARAMS/mode")" buffered "... and the mode is back to buffered"
 done
 echo 0 >"$SYS/stream/rate_mbps"
 set_mode auto
-all_balanced_ok "tapeio -p"
-dmesg_clean_ok "tapeio -p"
+all_balanced_ok "tapeio -m"
+dmesg_clean_ok "tapeio -m"
 
 # --- Counters outlive a command --------------------------------------------------------
 echo 4096 >"$SYS/stream/buffer_kb" && echo 10 >"$SYS/stream/rate_mbps"
