@@ -90,6 +90,63 @@ lab_excerpts_ok() {
 # jset FILE JQ: rewrite a JSON-lines file in place.
 jset() { jq -c "$2" "$1" >"$1.new" && mv "$1.new" "$1"; }
 
+# ------------------------------------------------------------ coding labs
+# tests/vm/labs-NN.t of a coding lab sets D (the lab's directory) and
+# defines run_src NAME SRC, which runs the lab on SRC into $LW and answers.
+
+# failed_lines: the names of the checks that failed in $CHK_OUT, joined by |.
+failed_lines() { sed -n 's/ \.\.* failed \[0\/[0-9]*\]$//p' <<<"$CHK_OUT" | paste -sd'|'; }
+
+# coding_check SRC: grade $LW as a run of SRC; sets CHK_OUT and CHK_RC.
+coding_check() {
+	CHK_OUT=$(LAB_SRC=$1 LAB_WORK=$LW "$D/check" 2>&1)
+	CHK_RC=$?
+}
+
+# coding_missing_src_ok: grading a working copy that is not there exits 2
+# and names make skel.
+coding_missing_src_ok() {
+	coding_check /tmp/lab-nothing
+	is "$CHK_RC" 2 "a missing working copy: check exits 2"
+	grep -q "make -C labs/$LAB skel" <<<"$CHK_OUT"
+	ok $? "... naming make skel"
+}
+
+# coding_skeleton_ok BUILT FAILED: the generated skeleton runs, passes the
+# check line BUILT and fails the line FAILED (both text, not regexes).
+coding_skeleton_ok() {
+	local sk=/tmp/lab-$LAB-skel
+	rm -rf "$sk"
+	"$LABS/lib/generate-skels" "$D/solution" "$sk" >/dev/null
+	run_src skeleton "$sk"
+	coding_check "$sk"
+	is "$CHK_RC" 1 "skeleton: check exits 1"
+	grep -q -F "$1" <<<"$CHK_OUT" && grep -F "$1" <<<"$CHK_OUT" | grep -qE ' passed \[[0-9]+/[0-9]+\]$'
+	ok $? "skeleton: it builds"
+	failed_line "$2"
+	ok $? "skeleton: '$2' fails ($(grep -c 'failed \[' <<<"$CHK_OUT") checks fail)"
+}
+
+# coding_bugs_ok NAME:LINE...: each bugs/NAME.patch, applied to the
+# solution, fails exactly the check LINE, with a hint under it.
+coding_bugs_ok() {
+	local bug name line src
+	for bug in "$@"; do
+		name=${bug%%:*} line=${bug#*:}
+		src=/tmp/lab-$LAB-$name
+		rm -rf "$src"
+		cp -r "$D/solution" "$src"
+		patch -s -d "$src" -p1 <"$D/bugs/$name.patch"
+		run_src "$name" "$src"
+		coding_check "$src"
+		is "$CHK_RC:$(failed_lines)" "1:$line" "bugs/$name.patch fails exactly '$line'"
+		[ "$CHK_RC:$(failed_lines)" = "1:$line" ] ||
+			{ printf '%s\n' "$CHK_OUT"; head -n 20 "$LW/dmesg.txt" 2>/dev/null; } | diag_stdin
+		grep -A4 -F "$line ." <<<"$CHK_OUT" | grep -q 'hint:'
+		ok $? "... with a hint"
+	done
+}
+
 # ------------------------------------------------------------------ lab 00
 # solve_00: answers read from the run's own trace, as the answer key says.
 solve_00() {
