@@ -37,31 +37,22 @@ coding_check_init() {
 	echo "$LAB_NAME: grading $SRC_NAME as run in $WORK (kernel $(cat "$WORK/kernel"))"
 }
 
-# coding_build NAME: NAME.ko built from the sources for the running kernel
-# (on the host by make ... run, else here); work/build.log and
-# work/build.status say how it went. Prints the .ko.
+# coding_build NAME: what the sources build into, for the running kernel:
+# a driver lab's module NAME.ko (SRC has a Kbuild), or a user-space lab's
+# program NAME (lab.meta "program:"); built on the host by make ... run,
+# else here. work/build.log and work/build.status say how it went. Prints
+# its path.
 coding_build() {
-	local out
+	local out art
 	src_hash >"$WORK/source.hash"
-	out=$("$LAB_TOP/labs/lib/build-lab-module" "$LAB_NAME" "$SRC" "$(uname -r)" 2>&1) ||
-		lab_env_fail "$out"
+	if [ -f "$SRC/Kbuild" ]; then
+		out=$("$LAB_TOP/labs/lib/build-lab-module" "$LAB_NAME" "$SRC" "$(uname -r)" 2>&1) art=$1.ko
+	else
+		out=$("$LAB_TOP/labs/lib/build-lab-program" "$LAB_NAME" "$SRC" 2>&1) art=$1
+	fi || lab_env_fail "$out"
 	cp "$out/build.log" "$out/build.status" "$WORK/"
-	echo "$out/$1.ko"
-	[ "$(cat "$out/build.status")" = 0 ] && [ -s "$out/$1.ko" ]
-}
-
-# coding_build_program: the lab's program (lab.meta "program:") built from
-# the sources (on the host by make ... run, else here); work/build.log and
-# work/build.status say how it went. Prints the program's path.
-coding_build_program() {
-	local out name
-	name=$(lab_meta program)
-	src_hash >"$WORK/source.hash"
-	out=$("$LAB_TOP/labs/lib/build-lab-program" "$LAB_NAME" "$SRC" 2>&1) ||
-		lab_env_fail "$out"
-	cp "$out/build.log" "$out/build.status" "$WORK/"
-	echo "$out/$name"
-	[ "$(cat "$out/build.status")" = 0 ] && [ -x "$out/$name" ]
+	echo "$out/$art"
+	[ "$(cat "$out/build.status")" = 0 ] && [ -s "$out/$art" ]
 }
 
 # coding_static_tool NAME: the lab's NAME.c, static, run from tmpfs (see

@@ -94,6 +94,16 @@ jset() { jq -c "$2" "$1" >"$1.new" && mv "$1.new" "$1"; }
 # tests/vm/labs-NN.t of a coding lab sets D (the lab's directory) and
 # defines run_src NAME SRC, which runs the lab on SRC into $LW and answers.
 
+# coding_run NAME SRC: run the lab on SRC into /tmp/lab-work/NAME ($LW).
+coding_run() {
+	LW=/tmp/lab-work/$1
+	rm -rf "$LW"
+	LAB_SRC=$2 LAB_WORK=$LW "$D/run" >/tmp/lab-run.out 2>&1
+	local rc=$?
+	ok $rc "$1: run finished"
+	[ "$rc" = 0 ] || tail -n 30 /tmp/lab-run.out | diag_stdin
+}
+
 # failed_lines: the names of the checks that failed in $CHK_OUT, joined by |.
 failed_lines() { sed -n 's/ \.\.* failed \[0\/[0-9]*\]$//p' <<<"$CHK_OUT" | paste -sd'|'; }
 

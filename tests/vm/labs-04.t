@@ -13,12 +13,7 @@ D=$LABS/$LAB
 # run_src NAME SRC: run the lab on SRC into /tmp/lab-work/NAME ($LW), and
 # answer from the run's own output.
 run_src() {
-	LW=/tmp/lab-work/$1
-	rm -rf "$LW"
-	LAB_SRC=$2 LAB_WORK=$LW "$D/run" >/tmp/lab-run.out 2>&1
-	local rc=$?
-	ok $rc "$1: run finished"
-	[ "$rc" = 0 ] || tail -n 30 /tmp/lab-run.out | diag_stdin
+	coding_run "$1" "$2"
 	lab_answers "vmstat_pins_pin=$(awk '$1 == "pin_acquired" { print $2 }' "$LW/load-pin.txt" 2>/dev/null)" \
 		"vmstat_pins_gup=$(awk '$1 == "pin_acquired" { print $2 }' "$LW/load-gup.txt" 2>/dev/null)"
 }

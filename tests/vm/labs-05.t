@@ -10,17 +10,12 @@ set -uo pipefail
 . "$DIOLAB_ROOT/tests/lib/labs.sh"
 LAB=05-aio-streaming
 D=$LABS/$LAB
-OBSERVED=
+export LAB05_OBSERVED=
 
 # run_src NAME SRC: run the lab on SRC into /tmp/lab-work/NAME ($LW), and
 # answer from the run's own output.
 run_src() {
-	LW=/tmp/lab-work/$1
-	rm -rf "$LW"
-	LAB05_OBSERVED=$OBSERVED LAB_SRC=$2 LAB_WORK=$LW "$D/run" >/tmp/lab-run.out 2>&1
-	local rc=$?
-	ok $rc "$1: run finished"
-	[ "$rc" = 0 ] || tail -n 30 /tmp/lab-run.out | diag_stdin
+	coding_run "$1" "$2"
 	lab_answers "sync_stalls=$(awk '$1 == "sync" { print $3 }' "$LW/stalls.txt" 2>/dev/null)" \
 		"first_depth_without_stalls=$(awk 'NR > 1 && $1 == "uring" && $3 == 0 { print $2; exit }' "$LW/stalls.txt" 2>/dev/null)" \
 		"pages_pinned_by_ringwriter=$(($(awk '$1 == "pages_pinned" { print $2 }' "$LW/after.txt" 2>/dev/null) - \
@@ -28,7 +23,7 @@ run_src() {
 }
 
 run_src solution "$D/solution"
-OBSERVED=$LW
+LAB05_OBSERVED=$LW
 CHK_OUT=$(LAB_SRC=$D/solution LAB_WORK=$LW LAB_RESULTS=/tmp/lab-results.json "$D/check" 2>&1)
 CHK_RC=$?
 is "$CHK_RC" 0 "solution: check exits 0"

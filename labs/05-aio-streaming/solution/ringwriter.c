@@ -12,7 +12,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <liburing.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +22,7 @@
 
 struct slot {
 	unsigned char *buf;
-	uint64_t record;	/* the record this buffer holds while in flight */
+	unsigned long long record;	/* what this buffer holds while in flight */
 };
 
 static void die(const char *what, int err)
@@ -42,14 +41,14 @@ static void think(unsigned int us)
 
 /* Fill a free slot with the next record and hand it to the kernel. */
 static void submit_record(struct io_uring *ring, int fd, struct slot *s, size_t len,
-			  uint64_t seed, uint64_t record)
+			  unsigned long long seed, unsigned long long record)
 {
 	struct io_uring_sqe *sqe;
 	int rc;
 
 	pattern_fill(s->buf, len, seed, record);
 	s->record = record;
-	/* TODO 8: take a submission queue entry, prepare a write of s->buf, remember s in it, submit */
+	/* TODO 8: get an sqe, prepare a write of s->buf, remember s in it, submit */
 	sqe = io_uring_get_sqe(ring);
 	if (!sqe)
 		die("io_uring_get_sqe", EBUSY);
@@ -67,14 +66,14 @@ static struct slot *reap_one(struct io_uring *ring, size_t len)
 	struct slot *s = NULL;
 	int rc;
 
-	/* TODO 10: wait for a completion, find its slot, fail unless the whole record was written, mark the cqe seen */
+	/* TODO 10: wait for a cqe, find its slot, fail on a short write, mark the cqe seen */
 	rc = io_uring_wait_cqe(ring, &cqe);
 	if (rc < 0)
 		die("io_uring_wait_cqe", -rc);
 	s = io_uring_cqe_get_data(cqe);
 	if (cqe->res != (int)len) {
 		fprintf(stderr, "ringwriter: record %llu: wrote %d of %zu bytes\n",
-			(unsigned long long)s->record, cqe->res, len);
+			s->record, cqe->res, len);
 		exit(1);
 	}
 	io_uring_cqe_seen(ring, cqe);
@@ -84,14 +83,15 @@ static struct slot *reap_one(struct io_uring *ring, size_t len)
 int main(int argc, char **argv)
 {
 	unsigned int depth, think_us, inflight = 0, nfree, *free_idx;
-	uint64_t count, seed, next = 0, done = 0;
+	unsigned long long count, seed, next = 0, done = 0;
 	struct slot *slots;
 	struct io_uring ring;
 	size_t len;
 	int fd, rc;
 
 	if (argc != 7) {
-		fprintf(stderr, "usage: ringwriter DEVICE DEPTH RECORD_BYTES COUNT THINK_US SEED\n");
+		fputs("usage: ringwriter DEVICE DEPTH RECORD_BYTES COUNT THINK_US SEED\n",
+		      stderr);
 		return 2;
 	}
 	depth = (unsigned int)strtoul(argv[2], NULL, 0);
@@ -130,7 +130,7 @@ int main(int argc, char **argv)
 	while (done < count) {
 		struct slot *s;
 
-		/* TODO 5: while a slot is free and records remain: think, then submit the next record */
+		/* TODO 5: while a slot is free and records remain: think, submit the next */
 		while (nfree && next < count) {
 			think(think_us);
 			submit_record(&ring, fd, &slots[free_idx[--nfree]], len, seed, next++);
@@ -153,6 +153,6 @@ int main(int argc, char **argv)
 	free(slots);
 	free(free_idx);
 	printf("ringwriter: %llu records of %zu bytes, up to %u in flight\n",
-	       (unsigned long long)count, len, depth);
+	       count, len, depth);
 	return inflight ? 1 : 0;
 }
