@@ -14,29 +14,52 @@ M=/tmp/dt-async
 mkdir -p $M
 DEV=$("$LABFS" ext4 $M)
 ok $? "labfs ext4 ($DEV)"
-dd if=/dev/zero of=$M/u.bin bs=64k count=1 status=none
-dd if=/dev/zero of=$M/a.bin bs=64k count=1 status=none
-dd if=/dev/zero of=$M/w.bin bs=64k count=1 status=none
+for f in u a w c; do dd if=/dev/zero of=$M/$f.bin bs=64k count=1 status=none; done
 sync
+# io_uring first tries the write inline with IOCB_NOWAIT.  With nothing
+# cached, ext4 has nothing to wait for and io_uring_enter itself does the
+# write; c.bin is cached, so invalidating it could block, the inline
+# attempt returns -EAGAIN and an io-wq worker does the write.
+# drop_caches also evicts the inodes, and a fresh inode is not yet known
+# to have no setuid bits or security xattrs (S_NOSEC), which ext4 will not
+# find out under IOCB_NOWAIT (-EAGAIN from ext4_file_write_iter itself, on
+# 6.1 and 6.12).  One direct write of each file sets S_NOSEC and caches
+# nothing.
+echo 3 >/proc/sys/vm/drop_caches
+for f in u c; do dd if=/dev/zero of=$M/$f.bin bs=64k count=1 oflag=direct conv=notrunc status=none; done
+cat $M/c.bin >/dev/null
 dt_trace sh -c "$DIOLOAD uring $M/u.bin 0 65536 && $DIOLOAD aio $M/a.bin 0 65536 &&
-	$DIOLOAD uring $M/w.bin 0 65536 async"
+	$DIOLOAD uring $M/c.bin 0 65536 && $DIOLOAD uring $M/w.bin 0 65536 async"
 dt_no_lost_ok async
 
-# Whichever root ran the write (the submitter, or an io-wq worker): the one
-# containing io_write is the io_uring tree.
-t=$(jq -c 'select(.type=="syscall" and (.chain | index("io_write")))' "$DT_OUT" | tail -n1)
-dt_chain_ok "io_uring O_DIRECT write reaches iomap and the bio" "$t" io_write ext4_file_write_iter \
+# by_root ROOT FILE: the last tree of FILE rooted at ROOT
+by_root() {
+	jq -c --arg r "$1" --arg f "$2" 'select(.type=="syscall" and .syscall==$r and .path==$f)' "$DT_OUT" | tail -n1
+}
+t=$(by_root io_uring_enter $M/u.bin)
+dt_chain_ok "io_uring, nothing cached: io_uring_enter itself writes, down to the bio" "$t" io_write \
+	ext4_file_write_iter iomap_dio_rw "$PIN_FN" submit_bio
+is "$(jq -c 'select(.type=="syscall" and .syscall=="io-wq" and (.chain | index("io_write")))
+	| select(.path=="'$M/u.bin'")' "$DT_OUT" | wc -l)" 0 "... and no io-wq worker touches u.bin"
+
+t=$(by_root io_uring_enter $M/c.bin)
+is "$(dt_field "$t" '[.. | objects | select(.fn? == "io_write") | .ret][0]')" -11 \
+	"io_uring, file cached: the inline io_write returns -EAGAIN"
+is "$(dt_field "$t" '[.. | objects | select(.fn? == "iomap_dio_rw") | .ret][0]')" -11 \
+	"... from iomap_dio_rw, which finds the range cached"
+[[ "$(dt_field "$t" '.notes[].text')" == *"io_uring handed the request to an io-wq worker"* ]]
+ok $? "... and the tree says the request went to io-wq"
+t=$(by_root io-wq $M/c.bin)
+dt_chain_ok "... where the worker's tree reaches the bio" "$t" io_write ext4_file_write_iter \
 	iomap_dio_rw "$PIN_FN" submit_bio
-root=$(dt_field "$t" '.syscall')
-[[ "$root" == io_uring_enter || "$root" == io-wq ]]; ok $? "io_uring tree rooted at $root"
 
 # IOSQE_ASYNC: io_uring_enter only queues; an io-wq worker of the same
 # process does the write, and the tree starts at io_write there.
-# (a worker's tree has no fd, so no path: take the last io-wq tree)
-t=$(jq -c 'select(.type=="syscall" and .syscall=="io-wq")' "$DT_OUT" | tail -n1)
+t=$(by_root io-wq $M/w.bin)
 dt_chain_ok "IOSQE_ASYNC: the io-wq worker's tree reaches the bio" "$t" io_write \
 	ext4_file_write_iter iomap_dio_rw "$PIN_FN" submit_bio
 [[ "$(dt_field "$t" '.comm')" == iou-wrk-* ]]; ok $? "IOSQE_ASYNC: run by an io-wq worker ($(dt_field "$t" '.comm'))"
+# w.bin's submitter is the last dioload to enter io_uring
 is "$(dt_field "$t" '.pid')" "$(jq -r 'select(.type=="syscall" and .syscall=="io_uring_enter") | .pid' "$DT_OUT" | tail -n1)" \
 	"IOSQE_ASYNC: the worker belongs to the submitting process"
 

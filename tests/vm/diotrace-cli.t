@@ -45,6 +45,9 @@ dt_trace "$DIOLOAD" write $M/f.bin 0 65536 direct
 live=$(dt_tree $M/f.bin pwrite64)
 printf '%s\n' "$rep" >/tmp/rep.json
 DT_OUT=/tmp/rep.json dt_tree $M/f.bin pwrite64 >/tmp/rep.tree
+# Both empty would be equal too: the chain must be a real direct write's.
+dt_chain_ok "the recorded write reached the direct path" "$(cat /tmp/rep.tree)" \
+	iomap_dio_rw "$PIN_FN" submit_bio
 is "$(jq -c .chain /tmp/rep.tree)" "$(jq -c .chain <<<"$live")" "report shows the same chain as a live trace"
 txt=$("$DIOTRACE" report --path $M /tmp/dt.rec 2>/dev/null)
 grep -q 'iomap_dio_rw' <<<"$txt"; ok $? "report renders the text tree"

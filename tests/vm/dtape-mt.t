@@ -63,7 +63,28 @@ is "$(mt_where) $(mt_flags)" "0 0 BOT ONLINE" "retension rewinds"
 
 echo 1 >"$SYS/write_protect"
 is "$(mt_flags)" "BOT WR_PROT ONLINE" "write protection shows in mt status"
-check "mt weof on a protected tape fails" sh -c '! mt weof'
+out=$(mt weof 2>&1)
+[ $? != 0 ] && [[ $out == *"Read-only file system"* ]]
+ok $? "mt weof on a protected tape: mt's read-write open fails with EROFS ($out)"
+# mtop_ro OP: issue MTIOCTOP OP (count 1) on a read-only descriptor, where
+# open() cannot refuse and only the ioctl's own check can; prints the errno
+# name, or "done".
+mtop_ro() {
+	python3 - "$TAPE" "$1" <<'PY'
+import errno, fcntl, os, struct, sys
+MTIOCTOP = 0x40086D01  # _IOW('m', 1, struct mtop { short; int; })
+fd = os.open(sys.argv[1], os.O_RDONLY)
+try:
+    fcntl.ioctl(fd, MTIOCTOP, struct.pack("hi", int(sys.argv[2]), 1))
+    print("done")
+except OSError as e:
+    print(errno.errorcode[e.errno])
+PY
+}
+used=$(cat "$SYS/used_bytes")
+is "$(mtop_ro 5)" EACCES "MTWEOF on a protected tape opened read-only: EACCES from the ioctl"
+is "$(mtop_ro 13)" EACCES "MTERASE on a protected tape opened read-only: EACCES"
+is "$(mt_where) $(cat "$SYS/used_bytes")" "0 0 $used" "... and the tape did not move or change"
 echo 0 >"$SYS/write_protect"
 
 check "mt offline" mt offline
