@@ -308,24 +308,29 @@ static int by_track_then_time(const void *pa, const void *pb)
 	return a->ev.ts < b->ev.ts ? -1 : a->ev.ts > b->ev.ts;
 }
 
-/* The same record: submitter, drive, user address and length. */
+/* The same record: submitter, drive, user address and length, and the
+ * same submission (a program that reuses its buffers submits the next
+ * record under the same address; ret is the time since submission). */
 static bool same_req(const struct dt_event *a, const struct dt_event *b)
 {
 	return a->tid == b->tid && a->args[0] == b->args[0] && a->args[1] == b->args[1] &&
-	       a->args[2] == b->args[2];
+	       a->args[2] == b->args[2] && a->ts - (uint64_t)a->ret == b->ts - (uint64_t)b->ret;
 }
 
-/* The latest rendered submission of @e's record before @ts with no flow yet. */
+/* The rendered submission of @e's record with no flow yet: the first
+ * dtape_submit instant from when BPF noted the submission (a little before
+ * the instant; ret is the time since then) to the worker's slice. */
 static struct ct_submit *submit_of(struct chrome_trace *ct, const struct dt_event *e, uint64_t ts)
 {
+	uint64_t at = e->ts - (uint64_t)e->ret;
 	struct ct_submit *best = NULL;
 
 	for (size_t i = 0; i < ct->nsub; i++) {
 		struct ct_submit *s = &ct->sub[i];
 
 		if (!s->used && s->tid == e->tid && s->drive == e->args[0] &&
-		    s->uaddr == e->args[1] && s->len == e->args[2] && s->ts <= ts &&
-		    (!best || s->ts > best->ts))
+		    s->uaddr == e->args[1] && s->len == e->args[2] && s->ts >= at && s->ts <= ts &&
+		    (!best || s->ts < best->ts))
 			best = s;
 	}
 	return best;

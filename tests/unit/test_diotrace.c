@@ -907,7 +907,26 @@ static void test_gzipped_recording_reads_the_same(void **state)
 
 /* ------------------------------------------------------ chrome timeline */
 
-/* The AIO stream of test_dtape_aio_completion_after_return, as a timeline. */
+static void aio_submit(struct dt_builder *b, uint64_t *submitted)
+{
+	feed_root(b, 7, SYS_IO_SUBMIT, O_DIRECT, 0, 1, -1);
+	enter(b, DT_AIO_WRITE);
+	enter(b, DT_DTAPE_WRITE);
+	feed_dtape(b, 7, EV_TP, DT_TP_DTAPE_SUBMIT, 1, 0, 1, 0);
+	*submitted = clock_ns;
+	leave(b, DT_DTAPE_WRITE, -529);
+	leave(b, DT_AIO_WRITE, 0);
+	feed(b, 7, EV_ROOT_EXIT, 0, 1);
+}
+
+/* The worker's events for the next time since @submitted. */
+static void worker_ev(struct dt_builder *b, uint8_t tp, uint64_t submitted)
+{
+	feed_dtape(b, 7, EV_WORKER, tp, tp == DT_TP_DTAPE_COMPLETE ? 65536 : 16, 1 << 8, 0,
+		   (int64_t)(clock_ns + 100 - submitted));
+}
+
+/* An io_submit whose record the worker places and completes, as a timeline. */
 static char *aio_timeline(uint32_t wtid)
 {
 	struct collect col = { .c = &ctx };
@@ -915,21 +934,16 @@ static char *aio_timeline(uint32_t wtid)
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
+	uint64_t submitted;
 
 	ctx_setup();
 	worker_tid = wtid;
 	col.chrome = chrome_open(f);
 	assert_non_null(col.chrome);
 	b = dt_builder_new(&ctx, &cbs, &col);
-	feed_root(b, 7, SYS_IO_SUBMIT, O_DIRECT, 0, 1, -1);
-	enter(b, DT_AIO_WRITE);
-	enter(b, DT_DTAPE_WRITE);
-	feed_dtape(b, 7, EV_TP, DT_TP_DTAPE_SUBMIT, 1, 0, 3, 0);
-	leave(b, DT_DTAPE_WRITE, -529);
-	leave(b, DT_AIO_WRITE, 0);
-	feed(b, 7, EV_ROOT_EXIT, 0, 1);
-	feed_dtape(b, 7, EV_WORKER, DT_TP_DTAPE_TRANSFER, 16, 1 << 8, 0, 300);
-	feed_dtape(b, 7, EV_WORKER, DT_TP_DTAPE_COMPLETE, 65536, 0, 0, 400);
+	aio_submit(b, &submitted);
+	worker_ev(b, DT_TP_DTAPE_TRANSFER, submitted);
+	worker_ev(b, DT_TP_DTAPE_COMPLETE, submitted);
 	assert_int_equal(chrome_close(col.chrome, &ctx), 0);	/* closes f */
 	worker_tid = 0;
 	dt_builder_free(b);
@@ -976,6 +990,43 @@ static void test_chrome_worker_without_tid(void **state)
 			       "\"args\":{\"name\":\"dtape0 drive worker (thread id not recorded)\"}}"));
 	assert_non_null(strstr(j, "{\"ph\":\"f\",\"name\":\"dtape record\",\"cat\":\"dtape\","
 			       "\"pid\":4194304,"));
+	free(j);
+}
+
+/* A program that reuses its buffer submits the next record under the same
+ * address: the worker's events back to back are still two records, each
+ * with its own flow. */
+static void test_chrome_reused_buffer(void **state)
+{
+	struct collect col = { .c = &ctx };
+	struct dt_builder *b;
+	uint64_t s1, s2;
+	char *j = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&j, &len);
+
+	(void)state;
+	ctx_setup();
+	col.chrome = chrome_open(f);
+	b = dt_builder_new(&ctx, &cbs, &col);
+	aio_submit(b, &s1);
+	aio_submit(b, &s2);
+	worker_ev(b, DT_TP_DTAPE_TRANSFER, s1);
+	worker_ev(b, DT_TP_DTAPE_COMPLETE, s1);
+	worker_ev(b, DT_TP_DTAPE_TRANSFER, s2);
+	worker_ev(b, DT_TP_DTAPE_COMPLETE, s2);
+	assert_int_equal(chrome_close(col.chrome, &ctx), 0);
+	dt_builder_free(b);
+	collect_free(&col);
+	/* submissions at 1.400 and 2.100, the worker's records from 2.500 and 2.700 */
+	assert_non_null(strstr(j, "\"ph\":\"s\",\"name\":\"dtape record\",\"cat\":\"dtape\",\"pid\":7,"
+			       "\"tid\":7,\"ts\":1.400,\"id\":1}"));
+	assert_non_null(strstr(j, "\"ph\":\"f\",\"name\":\"dtape record\",\"cat\":\"dtape\",\"pid\":4194304,"
+			       "\"tid\":4194304,\"ts\":2.550,\"bp\":\"e\",\"id\":1}"));
+	assert_non_null(strstr(j, "\"ph\":\"s\",\"name\":\"dtape record\",\"cat\":\"dtape\",\"pid\":7,"
+			       "\"tid\":7,\"ts\":2.100,\"id\":2}"));
+	assert_non_null(strstr(j, "\"ph\":\"f\",\"name\":\"dtape record\",\"cat\":\"dtape\",\"pid\":4194304,"
+			       "\"tid\":4194304,\"ts\":2.750,\"bp\":\"e\",\"id\":2}"));
 	free(j);
 }
 
@@ -1056,6 +1107,7 @@ int main(void)
 		cmocka_unit_test(test_end_object_carries_the_schema),
 		cmocka_unit_test(test_chrome_worker_track_and_flow),
 		cmocka_unit_test(test_chrome_worker_without_tid),
+		cmocka_unit_test(test_chrome_reused_buffer),
 		cmocka_unit_test(test_machine_classify),
 		cmocka_unit_test(test_recording_keeps_emulation),
 		cmocka_unit_test(test_gzipped_recording_reads_the_same),
