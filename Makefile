@@ -47,7 +47,8 @@ deps: debian-deps
 	@scripts/node-deps
 
 # The lab VM, the demo and the benchmarks need no npm packages (only the
-# slides do), so a student's first `make demo` installs nothing from npm.
+# slides and the timeline viewer the tests use do), so a student's first
+# `make demo` installs nothing from npm.
 debian-deps:
 	@scripts/deps
 

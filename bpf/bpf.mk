@@ -15,7 +15,7 @@ BPFTOOL      ?= $(or $(firstword $(wildcard $(addsuffix /bpftool,$(subst :, ,$(P
 BPF_ARCH     := x86
 DIOTRACE_USER := diotrace dtctx dtape_ev mappers ksyms resolve tree analyze render_text render_json render_dot \
 		 draw dmodel dload jparse djson dalign dexplain render_diff render_diff_json seed diff_cmd \
-		 render_summary record
+		 render_summary render_chrome record machine
 DIOTRACE_OBJS := $(DIOTRACE_USER:%=$(BPF_OUT)/%.o)
 
 # Newest lab kernel: the last one vm/kernels lists, else the newest in /boot.
@@ -61,7 +61,7 @@ $(BPF_OUT)/diotrace.o: $(BPF_OUT)/diotrace.skel.h
 $(BPF_OUT)/%.o: bpf/%.c bpf/diotrace.h bpf/dtctx.h bpf/steps.def bpf/tree.h bpf/render.h \
 		bpf/record.h bpf/resolve.h bpf/ksyms.h bpf/analyze.h bpf/dtape_ev.h bpf/mappers.h \
 		bpf/draw.h bpf/dmodel.h bpf/dload.h bpf/djson.h bpf/jparse.h bpf/dalign.h bpf/dexplain.h \
-		bpf/render_diff.h bpf/seed.h bpf/seed-2.6.def bpf/diff_cmd.h | $(BPF_OUT)
+		bpf/render_diff.h bpf/seed.h bpf/seed-2.6.def bpf/diff_cmd.h bpf/machine.h | $(BPF_OUT)
 	$(CC) $(CFLAGS) -I$(BPF_OUT) -Ibpf -c $< -o $@
 
 $(BIN)/diotrace: $(DIOTRACE_OBJS) | $(BIN)

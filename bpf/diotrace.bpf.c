@@ -933,6 +933,7 @@ static __always_inline int dtape_emit(__u8 what, struct dtape_sub *sub, __u64 dr
 		}
 		__builtin_memset(e, 0, sizeof(*e));
 		fill_hdr(e, EV_WORKER, what, sub->id, NULL);
+		e->worker_tid = (__u32)bpf_get_current_pid_tgid();
 		e->method = M_TP;
 		e->ret = e->ts - sub->ts;
 	} else {

@@ -53,6 +53,7 @@ static struct env {
 	double duration;
 	char **cmd;
 	const char *report_file;
+	const char *chrome;	/* --chrome-trace FILE */
 } env;
 
 static volatile sig_atomic_t exiting;
@@ -70,13 +71,14 @@ static const char doc[] =
 "  diotrace [OPTIONS] [-- CMD ARGS]\n"
 "  diotrace record -o FILE [OPTIONS] [-- CMD ARGS]\n"
 "  diotrace report [OPTIONS] FILE\n"
+"  diotrace report --chrome-trace OUT.json FILE   a timeline for Perfetto's UI\n"
 "  diotrace diff [OPTIONS] A B      (diotrace diff --help)\n"
 "\n"
 "The JSON schema is documented in docs/diotrace-json.md.";
 
 enum { OPT_PATH = 1000, OPT_DEV, OPT_READ, OPT_WRITE, OPT_DEPTH, OPT_JSON, OPT_SUMMARY,
        OPT_DOT, OPT_LIST, OPT_BTF, OPT_ALL, OPT_NOCOLLAPSE, OPT_SYNC_DETACH, OPT_9P,
-       OPT_VFS_ONLY };
+       OPT_VFS_ONLY, OPT_CHROME };
 
 static const struct argp_option opts[] = {
 	{ "pid", 'p', "PID", 0, "Trace this process (and its children)", 0 },
@@ -89,6 +91,9 @@ static const struct argp_option opts[] = {
 	{ "json", OPT_JSON, NULL, 0, "One JSON object per syscall", 0 },
 	{ "summary", OPT_SUMMARY, NULL, 0, "Counts and latency per function/path at exit", 0 },
 	{ "dot", OPT_DOT, NULL, 0, "Graphviz call graph per syscall", 0 },
+	{ "chrome-trace", OPT_CHROME, "FILE", 0,
+	  "Also write the trees as a timeline to FILE: Chrome trace-event JSON, which "
+	  "Perfetto's UI and chrome://tracing open (live or with report; not with record)", 0 },
 	{ "list", OPT_LIST, NULL, 0, "Print the symbol resolution table and exit", 0 },
 	{ "verbose", 'v', NULL, 0, "Resolution table and attach time at start-up", 0 },
 	{ "output", 'o', "FILE", 0, "Write output (or the recording) to FILE", 0 },
@@ -133,6 +138,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 	case OPT_JSON: env.json = true; break;
 	case OPT_SUMMARY: env.summary = true; break;
 	case OPT_DOT: env.dot = true; break;
+	case OPT_CHROME: env.chrome = arg; break;
 	case OPT_LIST: env.list = true; break;
 	case 'v': env.verbose = true; break;
 	case 'o': env.out = arg; break;
@@ -168,6 +174,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 			argp_error(st, "report needs a recording FILE");
 		if (env.mode == MODE_RECORD && !env.out)
 			argp_error(st, "record needs -o FILE");
+		if (env.mode == MODE_RECORD && env.chrome)
+			argp_error(st, "record keeps the raw events; make the timeline from the "
+				   "recording: diotrace report --chrome-trace OUT.json %s", env.out);
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -183,6 +192,7 @@ struct out_state {
 	FILE *rec;
 	struct render_opts ro;
 	struct dt_summary *sum;
+	struct chrome_trace *chrome;
 	long trees;
 	long hidden_vfs, hidden_9p;
 	uint64_t skipped_9p;	/* left out in BPF, before a tree was started */
@@ -239,6 +249,8 @@ static void on_tree(struct dt_tree *t, void *arg)
 		render_dot(s->out, s->c, t, &s->ro);
 	else if (!env.summary)
 		render_text(s->out, s->c, t, &s->ro);
+	if (s->chrome)
+		chrome_tree(s->chrome, s->c, t, &s->ro);
 	live_flush(s);
 	if (env.count && s->trees >= env.count)
 		exiting = 1;
@@ -252,6 +264,8 @@ static void on_refault(struct dt_refault *r, void *arg)
 		render_json_refault(s->out, s->c, r);
 	else if (!env.dot && !env.summary)
 		render_text_refault(s->out, s->c, r);
+	if (s->chrome)
+		chrome_refault(s->chrome, s->c, r);
 	live_flush(s);
 }
 
@@ -263,6 +277,8 @@ static void on_worker(struct dt_worker *w, void *arg)
 		render_json_worker(s->out, s->c, w);
 	else if (!env.dot && !env.summary)
 		render_text_worker(s->out, s->c, w);
+	if (s->chrome)
+		chrome_worker(s->chrome, s->c, w);
 	live_flush(s);
 }
 
@@ -270,11 +286,41 @@ static const struct dt_callbacks callbacks = {
 	.tree = on_tree, .refault = on_refault, .worker = on_worker,
 };
 
+/* --chrome-trace FILE: opened before any tree, so a bad path fails early. */
+static int open_chrome(struct out_state *s)
+{
+	FILE *f;
+
+	if (!env.chrome)
+		return 0;
+	f = fopen(env.chrome, "w");
+	if (!f || !(s->chrome = chrome_open(f))) {
+		fprintf(stderr, "diotrace: cannot write %s: %s\n", env.chrome, strerror(errno));
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	return 0;
+}
+
+static void close_chrome(struct out_state *s)
+{
+	if (!s->chrome)
+		return;
+	if (chrome_close(s->chrome, s->c))
+		fprintf(stderr, "diotrace: writing %s failed: %s\n", env.chrome, strerror(errno));
+	else
+		fprintf(stderr, "diotrace: timeline written to %s (Perfetto's UI or chrome://tracing "
+			"opens it)\n", env.chrome);
+	s->chrome = NULL;
+}
+
 static void print_end(struct out_state *s, double attach_ms)
 {
 	struct dt_ctx *c = s->c;
 	FILE *f = s->out;
 
+	close_chrome(s);
 	if (s->sum)
 		summary_print(f, s->sum, c, env.json);
 	if (env.json)
@@ -326,6 +372,12 @@ static int do_report(void)
 		return 1;
 	}
 	dt_ctx_init_static(&c);
+	if (open_chrome(&s)) {
+		if (s.out != stdout)
+			fclose(s.out);
+		fclose(f);
+		return 1;
+	}
 	s.ro.max_depth = env.depth;
 	s.ro.no_collapse = env.no_collapse;
 	s.ro.show_folded = env.all;
@@ -337,6 +389,10 @@ static int do_report(void)
 	if (rc) {
 		fprintf(stderr, "diotrace: %s: %s\n", env.report_file, err);
 		dt_builder_free(b);
+		if (s.chrome) {	/* no half timeline */
+			chrome_close(s.chrome, &c);
+			unlink(env.chrome);
+		}
 		return 1;
 	}
 	if (env.list)
@@ -591,6 +647,7 @@ static int resolve_steps(struct session *ss)
 	ss->t_sym = now_ns();
 	uname(&u);
 	snprintf(ss->c->release, sizeof(ss->c->release), "%s", u.release);
+	ss->c->emulated = dt_machine_detect(ss->c->accel, sizeof(ss->c->accel));
 	ss->c->addr2name = resolver_addr2name;
 	ss->c->addr2name_arg = ss->r;
 	resolver_resolve(ss->r, ss->c, ss->cfg);
@@ -832,6 +889,8 @@ static int open_output(struct session *ss)
 			return -1;
 		}
 	}
+	if (open_chrome(s))
+		return -1;
 	s->ro.max_depth = env.depth;
 	s->ro.no_collapse = env.no_collapse;
 	s->ro.show_folded = env.all;
@@ -970,6 +1029,7 @@ static void end_session(struct session *ss, int rc)
 	ring_buffer__free(ss->rb);
 	dt_builder_free(ss->l.b);
 	summary_free(ss->s.sum);
+	close_chrome(&ss->s);
 	if (ss->s.rec)
 		fclose(ss->s.rec);
 	if (ss->s.out && ss->s.out != stdout)

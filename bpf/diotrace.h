@@ -124,7 +124,11 @@ struct dt_event {
 	__u8 depth;
 	__u32 pid;		/* tgid */
 	__u32 tid;
-	__u32 lost;		/* EV_ROOT_EXIT: events this tree lost */
+	union {
+		__u32 lost;	/* EV_ROOT_EXIT: events this tree lost */
+		__u32 worker_tid; /* EV_WORKER: the drive worker's thread (0 in
+				   * recordings made before it was noted) */
+	};
 	__u64 ts;
 	__u64 ip;		/* probed address (tells clones apart) */
 	__u64 args[DT_NARGS];

@@ -159,7 +159,13 @@ static int take_line(const char *line, const char *prefix, struct dd_side *s, ch
 		else
 			rc = -1;
 	} else if (!strcmp(type, "end")) {
+		const struct jval *e = jget(j, "emulated");
+
 		copy_str(s->kernel, sizeof(s->kernel), jstr(j, "kernel"));
+		/* schema 1 had no "emulated": unknown, as null says */
+		s->emulated = e && e->type == J_BOOL ? (e->b ? DT_EMUL_YES : DT_EMUL_NO) :
+			      DT_EMUL_UNKNOWN;
+		copy_str(s->accel, sizeof(s->accel), jstr(j, "accel"));
 	}
 	jfree(j);
 	if (rc)

@@ -137,6 +137,8 @@ struct dd_tree *dd_from_tree(struct dt_ctx *c, const struct dt_tree *t)
 void dd_side_set_ctx(struct dd_side *s, const struct dt_ctx *c)
 {
 	copy_str(s->kernel, sizeof(s->kernel), c->release);
+	s->emulated = c->emulated;
+	copy_str(s->accel, sizeof(s->accel), c->accel);
 	s->resolution_known = true;
 	for (unsigned i = 0; i < DT_STEP__N; i++) {
 		const struct dt_stepinfo *si = &c->steps[i];

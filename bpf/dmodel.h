@@ -65,6 +65,8 @@ struct dd_stepres {
 struct dd_side {
 	char file[256];
 	char kernel[72];
+	uint8_t emulated;		/* enum dt_emul: unknown for old inputs */
+	char accel[DT_ACCEL_LEN];
 	bool resolution_known;		/* a recording carries it; --json does not */
 	struct dd_stepres res[DT_STEP__N];
 	struct dd_tree **trees;

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <linux/types.h>
 #include "diotrace.h"
+#include "machine.h"
 
 #define DT_SYM_LEN 64
 #define DT_WHY_LEN 320
@@ -65,6 +66,10 @@ struct dt_ctx {
 	uint64_t lost_total;
 	bool has_fentry, has_kprobe;
 	char degraded[512];		/* what is lost on this kernel, if anything */
+	/* the tracing machine's CPU: enum dt_emul and "tcg", "kvm", "none"...
+	 * (machine.h); a recording from before it was noted says unknown */
+	uint8_t emulated;
+	char accel[DT_ACCEL_LEN];
 };
 
 const char *dt_step_label(const struct dt_ctx *c, unsigned step);

@@ -31,11 +31,27 @@ struct rec_meta {
 	char degraded[512];
 };
 
+struct rec_machine {
+	uint8_t emulated;		/* enum dt_emul */
+	char accel[DT_ACCEL_LEN];
+	uint8_t pad[7];
+};
+
 struct rec_step {
 	uint32_t id;
 	uint32_t pad;
 	struct dt_stepinfo si;
 };
+
+static int put_machine(FILE *f, const struct dt_ctx *c)
+{
+	struct rec_machine mc;
+
+	memset(&mc, 0, sizeof(mc));
+	mc.emulated = c->emulated;
+	memcpy(mc.accel, c->accel, sizeof(mc.accel));
+	return put(f, REC_MACHINE, &mc, sizeof(mc));
+}
 
 int record_write_header(FILE *f, const struct dt_ctx *c)
 {
@@ -55,7 +71,7 @@ int record_write_header(FILE *f, const struct dt_ctx *c)
 	memcpy(m.degraded, c->degraded, sizeof(m.degraded));
 	if (fwrite(magic, sizeof(magic), 1, f) != 1 || fwrite(v, sizeof(v), 1, f) != 1)
 		return -1;
-	if (put(f, REC_META, &m, sizeof(m)))
+	if (put(f, REC_META, &m, sizeof(m)) || put_machine(f, c))
 		return -1;
 	for (uint32_t i = 0; i < DT_STEP__N; i++) {
 		struct rec_step rs;
@@ -147,6 +163,16 @@ int record_read(FILE *f, struct dt_ctx *c, record_event_cb cb, void *arg, char *
 				memcpy(c->bioflags, meta->bioflags, sizeof(c->bioflags));
 				memcpy(c->degraded, meta->degraded, sizeof(c->degraded));
 				c->degraded[sizeof(c->degraded) - 1] = 0;
+			}
+			break;
+		case REC_MACHINE:
+			if (h[1] == sizeof(struct rec_machine)) {
+				const struct rec_machine *mc = (const struct rec_machine *)buf;
+
+				c->emulated = mc->emulated <= DT_EMUL_YES ? mc->emulated :
+					      DT_EMUL_UNKNOWN;
+				memcpy(c->accel, mc->accel, sizeof(c->accel));
+				c->accel[sizeof(c->accel) - 1] = 0;
 			}
 			break;
 		case REC_STEP:

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include "dtctx.h"
 
-enum rec_type { REC_META = 1, REC_SYM, REC_EVENT, REC_LOST, REC_STEP };
+/* REC_MACHINE came later: older readers skip it, and a recording without
+ * it reads as "emulation unknown". */
+enum rec_type { REC_META = 1, REC_SYM, REC_EVENT, REC_LOST, REC_STEP, REC_MACHINE };
 
 int record_write_header(FILE *f, const struct dt_ctx *c);
 int record_write_sym(FILE *f, uint64_t addr, const char *name);

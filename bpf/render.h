@@ -19,8 +19,9 @@ void render_json(FILE *f, struct dt_ctx *c, struct dt_tree *t, const struct rend
 void render_json_refault(FILE *f, struct dt_ctx *c, const struct dt_refault *r);
 void render_text_worker(FILE *f, struct dt_ctx *c, const struct dt_worker *w);
 void render_json_worker(FILE *f, struct dt_ctx *c, const struct dt_worker *w);
-/* docs/diotrace-json.md's version; the end object carries it */
-#define DT_JSON_SCHEMA 1
+/* docs/diotrace-json.md's version; the end object carries it (2: the end
+ * object says whether the machine was emulated) */
+#define DT_JSON_SCHEMA 2
 void render_json_end(FILE *f, const struct dt_ctx *c, long trees, double attach_ms);
 void render_dot(FILE *f, struct dt_ctx *c, struct dt_tree *t, const struct render_opts *o);
 
@@ -29,6 +30,21 @@ void dt_fmt_args(struct dt_ctx *c, const struct dt_node *n, char *buf, size_t le
 void dt_fmt_ret(const struct dt_node *n, char *buf, size_t len);
 const char *dt_note_kind(unsigned k);
 void json_str(FILE *f, const char *s);
+/* A node's "args" members as --json writes them, without the braces;
+ * @first: no comma before the first one. */
+void render_json_args(FILE *f, struct dt_ctx *c, const struct dt_node *n, bool first);
+
+/* Chrome trace-event JSON (render_chrome.c): the same trees as a timeline
+ * for Perfetto's UI and chrome://tracing, one slice per call. */
+struct chrome_trace;
+struct chrome_trace *chrome_open(FILE *f);
+void chrome_tree(struct chrome_trace *ct, struct dt_ctx *c, struct dt_tree *t,
+		 const struct render_opts *o);
+void chrome_worker(struct chrome_trace *ct, struct dt_ctx *c, const struct dt_worker *w);
+void chrome_refault(struct chrome_trace *ct, struct dt_ctx *c, const struct dt_refault *r);
+/* The drive workers' tracks and their flows, then the closing brackets;
+ * closes the file and frees @ct.  -1 if the file could not be written. */
+int chrome_close(struct chrome_trace *ct, const struct dt_ctx *c);
 
 struct dt_summary;
 struct dt_summary *summary_new(void);

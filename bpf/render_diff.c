@@ -196,16 +196,43 @@ static void print_unpaired(FILE *f, const char *side, const struct dd_tree **t, 
 	fputc('\n', f);
 }
 
+char *dd_time_note(const struct dd_side *a, const struct dd_side *b, char *buf, size_t len)
+{
+	char pa[64], pb[64];
+	bool any_emul = a->emulated == DT_EMUL_YES || (b && b->emulated == DT_EMUL_YES);
+	bool any_unknown = a->emulated == DT_EMUL_UNKNOWN || (b && b->emulated == DT_EMUL_UNKNOWN);
+	int o;
+
+	dt_emul_phrase(a->emulated, a->accel, pa, sizeof(pa));
+	if (b)
+		dt_emul_phrase(b->emulated, b->accel, pb, sizeof(pb));
+	if (!b)
+		o = snprintf(buf, len, "%s", pa);
+	else if (!strcmp(pa, pb))
+		o = snprintf(buf, len, "%s on both", pa);
+	else
+		o = snprintf(buf, len, "A %s, B %s", pa, pb);
+	if (o < 0 || (size_t)o >= len)
+		return buf;
+	if (any_emul)
+		snprintf(buf + o, len - o, ": emulated time, several times native");
+	else if (any_unknown)
+		snprintf(buf + o, len - o, ": guest time, the input does not say");
+	return buf;
+}
+
 static void header(FILE *f, const struct dd_side *a, const struct dd_side *b)
 {
+	char note[256];
+
 	fprintf(f, "diotrace diff\n");
 	fprintf(f, "  A: %s (%s, %zu syscalls)\n", a->file, *a->kernel ? a->kernel : "kernel ?",
 		a->n);
 	fprintf(f, "  B: %s (%s, %zu syscalls)\n", b->file, *b->kernel ? b->kernel : "kernel ?",
 		b->n);
 	fprintf(f, "  pairs: same syscall, direction, file name and size, in order\n");
-	fprintf(f, "  marks: - only in A, + only in B, ~ changed; times are A | B, %s\n\n",
-		DD_TIME_NOTE);
+	fprintf(f, "  marks: - only in A, + only in B, ~ changed; times are A | B\n");
+	fprintf(f, "  times: %s\n\n", dd_time_note(a, b, note, sizeof(note)));
 }
 
 void render_diff_text(FILE *f, const struct dd_side *a, const struct dd_side *b,

@@ -6,9 +6,10 @@
 #include <stdio.h>
 #include "dalign.h"
 
-/* Neither a recording nor --json says whether the lab VM ran under TCG
- * (emulated: several times slower than native), so times are the guest's. */
-#define DD_TIME_NOTE "guest time"
+/* What the times are worth: whether each side's CPU was emulated (QEMU's
+ * TCG runs several times slower than native) as its input says, e.g.
+ * "emulated (QEMU TCG) on both".  @b NULL: @a alone (--seed). */
+char *dd_time_note(const struct dd_side *a, const struct dd_side *b, char *buf, size_t len);
 
 void render_diff_text(FILE *f, const struct dd_side *a, const struct dd_side *b,
 		      const struct dd_result *r);

@@ -215,18 +215,23 @@ static void json_side(FILE *f, const struct dd_side *s)
 	json_str(f, s->file);
 	fprintf(f, ",\"kernel\":");
 	json_str(f, s->kernel);
+	fprintf(f, ",\"emulated\":%s,\"accel\":", dt_emul_json(s->emulated));
+	json_str(f, *s->accel ? s->accel : "unknown");
 	fprintf(f, ",\"syscalls\":%zu}", s->n);
 }
 
 void render_diff_json(FILE *f, const struct dd_side *a, const struct dd_side *b,
 		      const struct dd_result *r)
 {
+	char note[256];
+
 	fprintf(f, "{\"type\":\"diff\",\"a\":");
 	json_side(f, a);
 	fprintf(f, ",\"b\":");
 	json_side(f, b);
-	fprintf(f, ",\"time\":\"%s\",\"paired\":%zu,\"differ\":%zu,\"pairs\":[", DD_TIME_NOTE,
-		r->npairs, r->ndiffer);
+	fprintf(f, ",\"time\":");
+	json_str(f, dd_time_note(a, b, note, sizeof(note)));
+	fprintf(f, ",\"paired\":%zu,\"differ\":%zu,\"pairs\":[", r->npairs, r->ndiffer);
 	for (size_t i = 0; i < r->npairs; i++) {
 		struct dd_ctx x = { a, b, &r->pairs[i] };
 

@@ -22,18 +22,16 @@ void json_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static void json_args(FILE *f, struct dt_ctx *c, const struct dt_node *n)
+void render_json_args(FILE *f, struct dt_ctx *c, const struct dt_node *n, bool first)
 {
 	const struct dt_event *e = &n->ev;
 	const struct dt_stepinfo *si = e->step < DT_STEP__N && n->kind == NODE_CALL ?
 				       &c->steps[e->step] : NULL;
 	char buf[320];
-	bool first = true;
 
 	if (!c)
 		return;
 #define KEY(k) do { fprintf(f, "%s\"%s\":", first ? "" : ",", k); first = false; } while (0)
-	fputc('{', f);
 	if (si && e->method != M_TP) {
 		for (int i = 0; i < DT_NARGS && si->argname[i][0]; i++) {
 			KEY(si->argname[i]);
@@ -64,7 +62,6 @@ static void json_args(FILE *f, struct dt_ctx *c, const struct dt_node *n)
 		if (!first)
 			fputc(',', f);
 		dtape_ev_json(f, e);
-		fputc('}', f);
 		return;
 	}
 	if (e->obj.has_mapping || n->kind == NODE_TP) {
@@ -104,8 +101,14 @@ static void json_args(FILE *f, struct dt_ctx *c, const struct dt_node *n)
 		KEY("index");
 		fprintf(f, "%" PRIu64, (uint64_t)e->args[0]);
 	}
-	fputc('}', f);
 #undef KEY
+}
+
+static void json_args(FILE *f, struct dt_ctx *c, const struct dt_node *n)
+{
+	fputc('{', f);
+	render_json_args(f, c, n, true);
+	fputc('}', f);
 }
 
 static void json_nodes(FILE *f, struct dt_ctx *c, const struct dt_node *parent, int depth,
@@ -261,6 +264,8 @@ void render_json_end(FILE *f, const struct dt_ctx *c, long trees, double attach_
 
 	fprintf(f, "{\"type\":\"end\",\"schema\":%d,\"kernel\":", DT_JSON_SCHEMA);
 	json_str(f, c->release);
+	fprintf(f, ",\"emulated\":%s,\"accel\":", dt_emul_json(c->emulated));
+	json_str(f, c->accel[0] ? c->accel : "unknown");
 	fprintf(f, ",\"trees\":%ld,\"lost\":%" PRIu64 ",\"attach_ms\":%.1f,\"never_fired\":[",
 		trees, c->lost_total, attach_ms);
 	for (unsigned i = 0; i < DT_STEP__N; i++)

@@ -151,15 +151,21 @@ static void json_entry(FILE *f, const struct seed_entry *e, const struct dd_tree
 
 static void seed_json(FILE *f, const struct dd_side *b, const struct dd_tree *t)
 {
+	char note[256];
+
 	fprintf(f, "{\"type\":\"seed\",\"b\":{\"file\":");
 	json_str(f, b->file);
 	fprintf(f, ",\"kernel\":");
 	json_str(f, b->kernel);
+	fprintf(f, ",\"emulated\":%s,\"accel\":", dt_emul_json(b->emulated));
+	json_str(f, *b->accel ? b->accel : "unknown");
 	fprintf(f, ",\"seq\":%" PRIu64 ",\"syscall\":", t->seq);
 	json_str(f, t->sys);
 	fprintf(f, ",\"path\":");
 	json_str(f, t->path);
-	fprintf(f, "},\"time\":\"%s\",\"steps\":[", DD_TIME_NOTE);
+	fprintf(f, "},\"time\":");
+	json_str(f, dd_time_note(b, NULL, note, sizeof(note)));
+	fprintf(f, ",\"steps\":[");
 	for (unsigned i = 0; i < seed_chain_n; i++) {
 		if (i)
 			fputc(',', f);
@@ -170,6 +176,7 @@ static void seed_json(FILE *f, const struct dd_side *b, const struct dd_tree *t)
 
 int seed_compare(FILE *f, const struct dd_side *b, bool json)
 {
+	char note[256];
 	const struct dd_tree *t = pick_write(b);
 
 	if (!t) {
@@ -184,8 +191,9 @@ int seed_compare(FILE *f, const struct dd_side *b, bool json)
 	fprintf(f, "diotrace diff --seed: the seed article's 2.6 write path (Listing 8) "
 		"against B\n  B: %s (%s), #%" PRIu64 " %s(%s, %" PRIu64 " bytes)%s\n"
 		"  each 2.6 name → the step that does its job today, as B ran it "
-		"(- gone or not in this trace; %s)\n\n", b->file, *b->kernel ? b->kernel : "kernel ?",
-		t->seq, t->sys, t->path, t->count, t->o_direct ? " O_DIRECT" : "", DD_TIME_NOTE);
+		"(- gone or not in this trace)\n  times: %s\n\n", b->file,
+		*b->kernel ? b->kernel : "kernel ?", t->seq, t->sys, t->path, t->count,
+		t->o_direct ? " O_DIRECT" : "", dd_time_note(b, NULL, note, sizeof(note)));
 	for (unsigned i = 0; i < seed_chain_n; i++)
 		text_entry(f, i, t);
 	/* 2.6 always differs: the status says only that the comparison ran */

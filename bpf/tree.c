@@ -152,6 +152,42 @@ static int64_t ret_of(const struct dt_ctx *c, unsigned step, int64_t ret)
 	return step < DT_STEP__N && c->steps[step].ret_s32 ? (int32_t)ret : ret;
 }
 
+/* A syscall's entry starts its thread's tree. */
+static int open_tree(struct dt_builder *b, struct open_tree *o, const void *data, size_t len)
+{
+	const struct dt_event *e = data;
+	struct dt_tree *t;
+
+	if (len < sizeof(struct dt_root))
+		return -1;
+	if (o) {	/* lost the exit: emit what we have */
+		o->t->lost++;
+		finish(b, o);
+	}
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return -1;
+	memcpy(&t->root, data, sizeof(t->root));
+	remember_comm(b, &t->root);
+	t->seq = ++b->seq;
+	t->cur = &t->top;
+	build_path(t);
+	if (b->nopen == b->capopen) {
+		size_t cap = b->capopen ? b->capopen * 2 : 16;
+		struct open_tree *no = realloc(b->open, cap * sizeof(*no));
+
+		if (!no) {
+			free(t);
+			return -1;
+		}
+		b->open = no;
+		b->capopen = cap;
+	}
+	b->open[b->nopen].tid = e->tid;
+	b->open[b->nopen++].t = t;
+	return 0;
+}
+
 int dt_builder_feed(struct dt_builder *b, const void *data, size_t len)
 {
 	const struct dt_event *e = data;
@@ -162,38 +198,8 @@ int dt_builder_feed(struct dt_builder *b, const void *data, size_t len)
 		return -1;
 	o = find_open(b, e->tid);
 	switch (e->type) {
-	case EV_ROOT_ENTER: {
-		struct dt_tree *t;
-
-		if (len < sizeof(struct dt_root))
-			return -1;
-		if (o) {	/* lost the exit: emit what we have */
-			o->t->lost++;
-			finish(b, o);
-		}
-		t = calloc(1, sizeof(*t));
-		if (!t)
-			return -1;
-		memcpy(&t->root, data, sizeof(t->root));
-		remember_comm(b, &t->root);
-		t->seq = ++b->seq;
-		t->cur = &t->top;
-		build_path(t);
-		if (b->nopen == b->capopen) {
-			size_t cap = b->capopen ? b->capopen * 2 : 16;
-			struct open_tree *no = realloc(b->open, cap * sizeof(*no));
-
-			if (!no) {
-				free(t);
-				return -1;
-			}
-			b->open = no;
-			b->capopen = cap;
-		}
-		b->open[b->nopen].tid = e->tid;
-		b->open[b->nopen++].t = t;
-		break;
-	}
+	case EV_ROOT_ENTER:
+		return open_tree(b, o, data, len);
 	case EV_ENTER:
 		if (!o)
 			return 0;

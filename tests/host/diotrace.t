@@ -60,7 +60,7 @@ doc_block() { # the indented block under the line "    $ CMD"
 		docs/diotrace.md
 }
 want=$(doc_block "diotrace diff --path /tmp/vf/d.bin $data/vfat-6.1.dtr $data/vfat-6.12.dtr")
-got=$($D diff --path /tmp/vf/d.bin $data/vfat-6.1.dtr $data/vfat-6.12.dtr | head -n 31 | sed 's/ *$//')
+got=$($D diff --path /tmp/vf/d.bin $data/vfat-6.1.dtr $data/vfat-6.12.dtr | head -n 32 | sed 's/ *$//')
 is "$got" "$(sed '$d' <<<"$want" | sed '$d')" "docs/diotrace.md's diff example is what diff prints"
 want=$(doc_block "diotrace diff --seed $data/vfat-6.12.dtr")
 is "$($D diff --seed $data/vfat-6.12.dtr | sed 's/ *$//')" "$want" "docs/diotrace.md's --seed example is what it prints"
@@ -102,6 +102,24 @@ if ! grep -q 'fentry yes' <<<"$list"; then
 		"the 64 KiB bio shows up from the tracepoint"
 fi
 is "$(jq -r 'select(.type=="end") | .lost' build/dt-host.json)" 0 "no events lost"
+# emulated or not, asked of the CPU: bare metal has no hypervisor bit (the
+# kernel's "hypervisor" flag), and then nothing is emulated
+end=$(jq -c 'select(.type=="end") | [.emulated, .accel]' build/dt-host.json)
+if grep -qw hypervisor /proc/cpuinfo; then
+	[[ "$end" != '[false,"none"]' && "$end" =~ ^\[(true|false|null),\"[a-z]+\"\]$ ]]
+else
+	[ "$end" = '[false,"none"]' ]
+fi
+ok $? "the end object says whether this host's CPU is emulated ($end)"
+# and a timeline of the same run, live
+$D --chrome-trace build/dt-host-chrome.json -o /dev/null -- dd if=/dev/zero of="$f" bs=64k count=1 \
+	oflag=direct conv=notrunc status=none 2>/dev/null
+res=$(tests/lib/chrome-trace-check build/dt-host-chrome.json 2>&1)
+[[ "$res" == "ok "* ]]; ok $? "--chrome-trace live on the host: a timeline that passes the format check (${res:0:50})"
+is "$(jq --arg n "write $f" '[.traceEvents[] | select(.ph == "X" and .name == $n)] | length' build/dt-host-chrome.json)" 1 \
+	"... with dd's O_DIRECT write as a slice"
+is "$(jq -c '.otherData | [.emulated, .accel]' build/dt-host-chrome.json)" "$end" "... and says the same of the CPU"
+rm -f build/dt-host-chrome.json
 
 # The lab VM is where every step attaches: the host run says how to get
 # there, with this very command line, quoted for the shell.

@@ -127,7 +127,9 @@ static void test_vfat_61_vs_612(void **state)
 	assert_non_null(strstr(text, "+ unpin_user_pages"));
 	assert_non_null(strstr(text, "+ => dirty pages flushed before the direct write"));
 	assert_null(strstr(text, "processes that had the file mapped"));	/* pids only */
-	assert_non_null(strstr(text, "times are A | B, guest time"));
+	/* recorded before diotrace noted emulation: unknown, never native */
+	assert_non_null(strstr(text, "times: emulation unknown on both: guest time, the input "
+				     "does not say"));
 	free(text);
 	dd_result_free(&r);
 }
@@ -259,7 +261,10 @@ static void test_json_output(void **state)
 	assert_non_null(j);
 	assert_string_equal(jstr(j, "type"), "diff");
 	assert_int_equal(jint(j, "paired"), 4);
-	assert_string_equal(jstr(j, "time"), "guest time");
+	assert_string_equal(jstr(j, "time"), "emulation unknown on both: guest time, the input "
+			    "does not say");
+	assert_true(jnull(jget(j, "a"), "emulated"));
+	assert_string_equal(jstr(jget(j, "b"), "accel"), "unknown");
 	pair = jat(jget(j, "pairs"), 0);
 	assert_true(jbool(pair, "differs"));
 	assert_int_equal(jint(jat(jget(pair, "pages"), 0), "foll_get"), 16);
@@ -450,6 +455,34 @@ static void test_jparse(void **state)
 	assert_null(jparse("\"\\q\"", &err));
 }
 
+/* Times are marked emulated when either side ran under TCG. */
+static void test_time_note(void **state)
+{
+	static struct dd_side a, b;
+	char buf[256];
+
+	(void)state;
+	a.emulated = b.emulated = DT_EMUL_YES;
+	snprintf(a.accel, sizeof(a.accel), "tcg");
+	snprintf(b.accel, sizeof(b.accel), "tcg");
+	assert_string_equal(dd_time_note(&a, &b, buf, sizeof(buf)),
+			    "emulated (QEMU TCG) on both: emulated time, several times native");
+	b.emulated = DT_EMUL_NO;
+	snprintf(b.accel, sizeof(b.accel), "kvm");
+	assert_string_equal(dd_time_note(&a, &b, buf, sizeof(buf)),
+			    "A emulated (QEMU TCG), B not emulated (kvm): emulated time, several "
+			    "times native");
+	a.emulated = DT_EMUL_NO;
+	snprintf(a.accel, sizeof(a.accel), "none");
+	assert_string_equal(dd_time_note(&a, &b, buf, sizeof(buf)),
+			    "A not emulated (bare metal), B not emulated (kvm)");
+	a.emulated = DT_EMUL_UNKNOWN;
+	assert_string_equal(dd_time_note(&a, &b, buf, sizeof(buf)),
+			    "A emulation unknown, B not emulated (kvm): guest time, the input "
+			    "does not say");
+	assert_string_equal(dd_time_note(&b, NULL, buf, sizeof(buf)), "not emulated (kvm)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -464,6 +497,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_seed_needs_a_write, teardown),
 		cmocka_unit_test_teardown(test_bad_input, teardown),
 		cmocka_unit_test(test_jparse),
+		cmocka_unit_test(test_time_note),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

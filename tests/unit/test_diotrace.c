@@ -37,6 +37,7 @@ struct collect {
 	uint64_t refault_index;
 	char *worker;		/* the last standalone worker event, as JSON */
 	char *worker_text;
+	struct chrome_trace *chrome;	/* also render a timeline, if set */
 };
 
 static char *render_to_string(void (*fn)(FILE *, struct dt_ctx *, struct dt_tree *,
@@ -59,6 +60,11 @@ static void on_tree(struct dt_tree *t, void *arg)
 
 	if (col->n >= MAX_TREES)
 		return;
+	if (col->chrome) {
+		struct render_opts o = { 0 };
+
+		chrome_tree(col->chrome, col->c, t, &o);
+	}
 	col->json[col->n] = render_to_string(render_json, col->c, t);
 	col->text[col->n] = render_to_string(render_text, col->c, t);
 	snprintf(col->path[col->n], sizeof(col->path[0]), "%s", t->path);
@@ -79,6 +85,8 @@ static void on_worker(struct dt_worker *w, void *arg)
 	size_t len = 0;
 	FILE *f;
 
+	if (col->chrome)
+		chrome_worker(col->chrome, col->c, w);
 	free(col->worker);
 	free(col->worker_text);
 	f = open_memstream(&col->worker, &len);
@@ -314,11 +322,17 @@ static void test_missing_step_reported(void **state)
 }
 
 /* A dtape tracepoint event; args as diotrace.bpf.c lays them out. */
+/* the drive worker's thread id that EV_WORKER events carry (0: not noted,
+ * as in recordings made before it was) */
+static uint32_t worker_tid;
+
 static void feed_dtape(struct dt_builder *b, uint32_t tid, uint8_t type, uint8_t tp,
 		       uint64_t a3, uint64_t a4, uint64_t a5, int64_t since)
 {
 	struct dt_event e = { 0 };
 
+	if (type == EV_WORKER)
+		e.worker_tid = worker_tid;
 	e.type = type;
 	e.step = tp;
 	e.tid = e.pid = tid;
@@ -848,8 +862,8 @@ static void test_end_object_carries_the_schema(void **state)
 	c.lost_total = 3;
 	render_json_end(f, &c, 7, 12.5);
 	fclose(f);
-	assert_string_equal(buf, "{\"type\":\"end\",\"schema\":1,\"kernel\":\"6.1.0-test\","
-			    "\"trees\":7,\"lost\":3,\"attach_ms\":12.5,\"never_fired\":[]}\n");
+	assert_string_equal(buf, "{\"type\":\"end\",\"schema\":2,\"kernel\":\"6.1.0-test\","
+			    "\"emulated\":null,\"accel\":\"unknown\",\"trees\":7,\"lost\":3,\"attach_ms\":12.5,\"never_fired\":[]}\n");
 	free(buf);
 }
 
@@ -890,12 +904,212 @@ static void test_gzipped_recording_reads_the_same(void **state)
 	collect_free(&packed);
 }
 
+
+/* ------------------------------------------------------ chrome timeline */
+
+static void aio_submit(struct dt_builder *b, uint64_t *submitted)
+{
+	feed_root(b, 7, SYS_IO_SUBMIT, O_DIRECT, 0, 1, -1);
+	enter(b, DT_AIO_WRITE);
+	enter(b, DT_DTAPE_WRITE);
+	feed_dtape(b, 7, EV_TP, DT_TP_DTAPE_SUBMIT, 1, 0, 1, 0);
+	*submitted = clock_ns;
+	leave(b, DT_DTAPE_WRITE, -529);
+	leave(b, DT_AIO_WRITE, 0);
+	feed(b, 7, EV_ROOT_EXIT, 0, 1);
+}
+
+/* The worker's events for the next time since @submitted. */
+static void worker_ev(struct dt_builder *b, uint8_t tp, uint64_t submitted)
+{
+	feed_dtape(b, 7, EV_WORKER, tp, tp == DT_TP_DTAPE_COMPLETE ? 65536 : 16, 1 << 8, 0,
+		   (int64_t)(clock_ns + 100 - submitted));
+}
+
+/* An io_submit whose record the worker places and completes, as a timeline. */
+static char *aio_timeline(uint32_t wtid)
+{
+	struct collect col = { .c = &ctx };
+	struct dt_builder *b;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	uint64_t submitted;
+
+	ctx_setup();
+	worker_tid = wtid;
+	col.chrome = chrome_open(f);
+	assert_non_null(col.chrome);
+	b = dt_builder_new(&ctx, &cbs, &col);
+	aio_submit(b, &submitted);
+	worker_ev(b, DT_TP_DTAPE_TRANSFER, submitted);
+	worker_ev(b, DT_TP_DTAPE_COMPLETE, submitted);
+	assert_int_equal(chrome_close(col.chrome, &ctx), 0);	/* closes f */
+	worker_tid = 0;
+	dt_builder_free(b);
+	collect_free(&col);
+	return buf;
+}
+
+/* The submission, on the submitter's thread, starts a flow that ends in
+ * the worker's slice, on the worker's own thread. */
+static void test_chrome_worker_track_and_flow(void **state)
+{
+	char *j = aio_timeline(99);
+
+	(void)state;
+	assert_non_null(strstr(j, "{\"traceEvents\":["));
+	assert_non_null(strstr(j, "{\"ph\":\"X\",\"name\":\"io_submit /mnt/f.bin\",\"cat\":\"syscall\","
+			       "\"pid\":7,\"tid\":7,\"ts\":1.100,\"dur\":0.600,"));
+	assert_non_null(strstr(j, "{\"ph\":\"X\",\"name\":\"aio_write\",\"cat\":\"async\",\"pid\":7,"
+			       "\"tid\":7,\"ts\":1.200,\"dur\":0.400,"));
+	assert_non_null(strstr(j, "{\"ph\":\"i\",\"name\":\"dtape_submit\",\"cat\":\"dtape\",\"pid\":7,"
+			       "\"tid\":7,\"ts\":1.400,\"s\":\"t\""));
+	assert_non_null(strstr(j, "{\"ph\":\"M\",\"name\":\"thread_name\",\"cat\":\"__metadata\","
+			       "\"pid\":99,\"tid\":99,\"ts\":0.000,\"args\":{\"name\":\"dtape0\"}}"));
+	assert_non_null(strstr(j, "{\"ph\":\"X\",\"name\":\"record of unit\",\"cat\":\"dtape\",\"pid\":99,"
+			       "\"tid\":99,\"ts\":1.800,\"dur\":0.100,"));
+	assert_non_null(strstr(j, "{\"ph\":\"s\",\"name\":\"dtape record\",\"cat\":\"dtape\",\"pid\":7,"
+			       "\"tid\":7,\"ts\":1.400,\"id\":1}"));
+	assert_non_null(strstr(j, "{\"ph\":\"f\",\"name\":\"dtape record\",\"cat\":\"dtape\",\"pid\":99,"
+			       "\"tid\":99,\"ts\":1.850,\"bp\":\"e\",\"id\":1}"));
+	assert_non_null(strstr(j, "\"displayTimeUnit\":\"ns\""));
+	/* nothing of the worker's on the submitter's thread */
+	assert_null(strstr(j, "\"name\":\"dtape_complete\",\"cat\":\"dtape\",\"pid\":7"));
+	free(j);
+}
+
+/* Recordings made before the worker's thread id was noted: a track of its
+ * own all the same, under an id no real task has. */
+static void test_chrome_worker_without_tid(void **state)
+{
+	char *j = aio_timeline(0);
+
+	(void)state;
+	assert_non_null(strstr(j, "\"pid\":4194304,\"tid\":4194304,\"ts\":0.000,"
+			       "\"args\":{\"name\":\"dtape0 drive worker (thread id not recorded)\"}}"));
+	assert_non_null(strstr(j, "{\"ph\":\"f\",\"name\":\"dtape record\",\"cat\":\"dtape\","
+			       "\"pid\":4194304,"));
+	free(j);
+}
+
+/* A program that reuses its buffer submits the next record under the same
+ * address: the worker's events back to back are still two records, each
+ * with its own flow. */
+static void test_chrome_reused_buffer(void **state)
+{
+	struct collect col = { .c = &ctx };
+	struct dt_builder *b;
+	uint64_t s1, s2;
+	char *j = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&j, &len);
+
+	(void)state;
+	ctx_setup();
+	col.chrome = chrome_open(f);
+	b = dt_builder_new(&ctx, &cbs, &col);
+	aio_submit(b, &s1);
+	aio_submit(b, &s2);
+	worker_ev(b, DT_TP_DTAPE_TRANSFER, s1);
+	worker_ev(b, DT_TP_DTAPE_COMPLETE, s1);
+	worker_ev(b, DT_TP_DTAPE_TRANSFER, s2);
+	worker_ev(b, DT_TP_DTAPE_COMPLETE, s2);
+	assert_int_equal(chrome_close(col.chrome, &ctx), 0);
+	dt_builder_free(b);
+	collect_free(&col);
+	/* submissions at 1.400 and 2.100, the worker's records from 2.500 and 2.700 */
+	assert_non_null(strstr(j, "\"ph\":\"s\",\"name\":\"dtape record\",\"cat\":\"dtape\",\"pid\":7,"
+			       "\"tid\":7,\"ts\":1.400,\"id\":1}"));
+	assert_non_null(strstr(j, "\"ph\":\"f\",\"name\":\"dtape record\",\"cat\":\"dtape\",\"pid\":4194304,"
+			       "\"tid\":4194304,\"ts\":2.550,\"bp\":\"e\",\"id\":1}"));
+	assert_non_null(strstr(j, "\"ph\":\"s\",\"name\":\"dtape record\",\"cat\":\"dtape\",\"pid\":7,"
+			       "\"tid\":7,\"ts\":2.100,\"id\":2}"));
+	assert_non_null(strstr(j, "\"ph\":\"f\",\"name\":\"dtape record\",\"cat\":\"dtape\",\"pid\":4194304,"
+			       "\"tid\":4194304,\"ts\":2.750,\"bp\":\"e\",\"id\":2}"));
+	free(j);
+}
+
+/* ------------------------------------------------- emulated or native */
+
+static void test_machine_classify(void **state)
+{
+	char a[DT_ACCEL_LEN];
+
+	(void)state;
+	/* what the lab VM's guest sees under -accel tcg, and under KVM */
+	assert_int_equal(dt_machine_classify(true, "TCGTCGTCGTCG", a, sizeof(a)), DT_EMUL_YES);
+	assert_string_equal(a, "tcg");
+	assert_int_equal(dt_machine_classify(true, "KVMKVMKVM\0\0\0", a, sizeof(a)), DT_EMUL_NO);
+	assert_string_equal(a, "kvm");
+	/* bare metal: no hypervisor bit, whatever the leaf holds */
+	assert_int_equal(dt_machine_classify(false, "TCGTCGTCGTCG", a, sizeof(a)), DT_EMUL_NO);
+	assert_string_equal(a, "none");
+	/* a hypervisor that hides its name is not guessed */
+	assert_int_equal(dt_machine_classify(true, "\0\0\0\0\0\0\0\0\0\0\0\0", a, sizeof(a)),
+			 DT_EMUL_UNKNOWN);
+	assert_string_equal(a, "unknown");
+}
+
+static int count_events(const void *data, size_t len, void *arg)
+{
+	(void)data;
+	(void)len;
+	(*(int *)arg)++;
+	return 0;
+}
+
+/* A new recording says whether its machine was emulated; one from before
+ * that was noted reads as unknown, never as native. */
+static void test_recording_keeps_emulation(void **state)
+{
+	static struct dt_ctx w, r;
+	char path[] = "/tmp/test_diotrace.XXXXXX", err[160];
+	int fd, n = 0;
+	FILE *f;
+
+	(void)state;
+	dt_ctx_init_static(&w);
+	snprintf(w.release, sizeof(w.release), "6.12.0-test");
+	w.emulated = DT_EMUL_YES;
+	snprintf(w.accel, sizeof(w.accel), "tcg");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "wb");
+	assert_non_null(f);
+	assert_int_equal(record_write_header(f, &w), 0);
+	fclose(f);
+	f = record_open(path);
+	assert_non_null(f);
+	dt_ctx_init_static(&r);
+	assert_int_equal(record_read(f, &r, count_events, &n, err, sizeof(err)), 0);
+	fclose(f);
+	unlink(path);
+	assert_int_equal(r.emulated, DT_EMUL_YES);
+	assert_string_equal(r.accel, "tcg");
+
+	memset(&r, 0, sizeof(r));
+	dt_ctx_init_static(&r);
+	f = record_open(DT_DATA "/vfat-6.1.dtr");
+	assert_non_null(f);
+	assert_int_equal(record_read(f, &r, count_events, &n, err, sizeof(err)), 0);
+	fclose(f);
+	assert_int_equal(r.emulated, DT_EMUL_UNKNOWN);
+	assert_true(n > 0);
+	free(r.syms);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_nesting_and_durations),
 		cmocka_unit_test(test_path_filter_is_by_component),
 		cmocka_unit_test(test_end_object_carries_the_schema),
+		cmocka_unit_test(test_chrome_worker_track_and_flow),
+		cmocka_unit_test(test_chrome_worker_without_tid),
+		cmocka_unit_test(test_chrome_reused_buffer),
+		cmocka_unit_test(test_machine_classify),
+		cmocka_unit_test(test_recording_keeps_emulation),
 		cmocka_unit_test(test_gzipped_recording_reads_the_same),
 		cmocka_unit_test(test_lost_exit_is_closed),
 		cmocka_unit_test(test_two_threads_interleaved),

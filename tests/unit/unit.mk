@@ -2,7 +2,7 @@
 # Extra objects for unit tests (see docs/CONVENTIONS.md).  Paths are
 # spelled out because this file is read before bpf/bpf.mk.
 DIOTRACE_UNIT_OBJS := $(addprefix $(BUILD)/bpf/,dtctx.o dtape_ev.o mappers.o tree.o analyze.o render_text.o \
-			render_json.o render_dot.o render_summary.o record.o draw.o)
+			render_json.o render_dot.o render_summary.o render_chrome.o record.o draw.o machine.o)
 $(TESTBIN)/test_diotrace: $(DIOTRACE_UNIT_OBJS)
 $(TESTBIN)/test_diotrace: UNIT_LDLIBS += -lbpf -lz
 $(TESTBIN)/test_diotrace: CFLAGS += -DDT_DATA=\"$(CURDIR)/tests/unit/data\"

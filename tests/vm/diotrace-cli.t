@@ -63,5 +63,30 @@ sum=$("$DIOTRACE" report --summary --path $M /tmp/dt.rec 2>/dev/null)
 grep -q 'write O_DIRECT -> direct (iomap)' <<<"$sum"; ok $? "--summary groups by path"
 grep -qE '^iomap_dio_rw +1 ' <<<"$sum"; ok $? "--summary counts per function"
 
+# Whether this machine's CPU is emulated, as diotrace asks the CPU (the
+# hypervisor leaf of CPUID); QEMU also names its TCG CPU model so, which
+# /proc/cpuinfo shows: under KVM the model is the host's.
+if grep -q '^model name.*QEMU TCG CPU' /proc/cpuinfo; then want='[true,"tcg"]'; else want='[false,"kvm"]'; fi
+is "$(jq -c 'select(.type=="end") | [.emulated, .accel]' "$DT_OUT")" "$want" \
+	"the end object says whether the CPU was emulated ($(grep -m1 '^model name' /proc/cpuinfo | cut -c14-))"
+is "$(jq -c 'select(.type=="end") | [.emulated, .accel]' /tmp/rep.json)" "$want" "... and so does the recording"
+is "$(jq -c 'select(.type=="end") | .schema' "$DT_OUT")" 2 "... in schema 2"
+
+# --chrome-trace, live: a timeline that passes the format check
+dd if=/dev/zero of=$M/f.bin bs=64k count=1 conv=notrunc status=none
+sync
+"$DIOTRACE" --chrome-trace /tmp/dt-live.json -o /dev/null -- "$DIOLOAD" write $M/f.bin 0 65536 direct \
+	>/dev/null 2>/tmp/dt-live.err
+ok $? "--chrome-trace traces live"
+res=$("$DIOLAB_ROOT/tests/lib/chrome-trace-check" /tmp/dt-live.json 2>&1)
+[[ "$res" == "ok "* ]]; ok $? "... a timeline that passes the format check (${res:0:60})"
+[[ "$res" == "ok "* ]] || diag_stdin <<<"$res"
+is "$(jq -r --arg n "pwrite64 $M/f.bin" '.traceEvents as $e | [$e[] | select(.ph == "X" and .name == $n)][0] as $w
+	| [$e[] | select(.ph == "X" and .tid == $w.tid and .name == "iomap_dio_rw" and .ts >= $w.ts
+	  and .ts + .dur <= $w.ts + $w.dur)] | length' /tmp/dt-live.json)" 1 \
+	"... the O_DIRECT pwrite64 is a slice, with iomap_dio_rw nested in it"
+is "$(jq -c '.otherData | [.emulated, .accel]' /tmp/dt-live.json)" "$want" "... which says whether the CPU was emulated"
+grep -q "timeline written to /tmp/dt-live.json" /tmp/dt-live.err; ok $? "... and says where it went"
+
 "$LABFS" --umount $M >/dev/null 2>&1
 done_testing

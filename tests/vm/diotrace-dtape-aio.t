@@ -16,9 +16,24 @@ STREAM=$BIN/tapestream
 check "dtape loads" load_dtape capacity_mb=64
 
 # --- asynchronous submission: 8 records of 64 KiB, 4 in flight ---------------
+# dt_timeline_ok MODE FILE: the --chrome-trace timeline of 8 dtape records
+# passes the format check, and each record's flow ends on the drive
+# worker's own thread, the dtape0 kthread
+dt_timeline_ok() {
+	local res tids
+	res=$("$DIOLAB_ROOT/tests/lib/chrome-trace-check" "$2" 2>&1)
+	[[ "$res" == "ok "* ]]; ok $? "$1: the timeline passes the format check (${res:0:60})"
+	[[ "$res" == "ok "* ]] || diag_stdin <<<"$res"
+	is "$(jq '[.traceEvents[] | select(.ph == "f")] | length' "$2")" 8 "$1: 8 flows, submission to worker"
+	tids=$(jq -r '[.traceEvents[] | select(.ph == "f" or (.ph == "i" and .name == "dtape_complete")) | .tid]
+		| unique | .[]' "$2")
+	is "$(cat "/proc/${tids:-0}/comm" 2>&1)" dtape0 "$1: they end on one thread, the dtape0 kthread ($tids)"
+}
+
 for mode in libaio uring; do
 	mt -f "$TAPE" rewind
-	dt_trace "$STREAM" -m $mode -q 4 -d -r 64k -s 512k "$TAPE"
+	DT_CHROME=/tmp/dt-$mode.json dt_trace "$STREAM" -m $mode -q 4 -d -r 64k -s 512k "$TAPE"
+	dt_timeline_ok "$mode" /tmp/dt-$mode.json
 	dt_no_lost_ok "$mode"
 	# int returns such as io_write's -EIOCBQUEUED arrive in a 64-bit register
 	is "$(jq -s '[.[] | .. | objects | select(.ret? != null and .ret >= 4294963200 and .ret < 4294967296)] | length' "$DT_OUT")" 0 \
@@ -52,8 +67,9 @@ echo 4096 >"$SYS/stream/buffer_kb" && echo 10 >"$SYS/stream/rate_mbps" &&
 	echo 50 >"$SYS/stream/reposition_ms"
 mt -f "$TAPE" rewind
 before=$(cat "$SYS/stream/stalls")
-dt_trace "$STREAM" -m sync -d -r 256k -s 2M -t 10000 "$TAPE"
+DT_CHROME=/tmp/dt-sync.json dt_trace "$STREAM" -m sync -d -r 256k -s 2M -t 10000 "$TAPE"
 after=$(cat "$SYS/stream/stalls")
+dt_timeline_ok sync /tmp/dt-sync.json
 writes=$(jq -c "select(.type==\"syscall\" and .syscall==\"write\" and .path==\"$TAPE\")" "$DT_OUT")
 is "$(jq -s length <<<"$writes")" 8 "sync: 8 record writes traced"
 is "$(jq -s '[.[] | select([.. | objects | select(.tp? == "dtape_complete" and .args.in_worker and .args.result == 262144)] | length == 1)] | length' <<<"$writes")" 8 \

@@ -30,8 +30,10 @@ dt_require_dtape() {
 # dt_trace CMD...: trace CMD (and its children) into $DT_OUT; ok if it ran.
 dt_trace() {
 	local rc what
-	# DT_SYNC=1: wait for the detach (ftrace is busy until it is done)
-	"$DIOTRACE" --json ${DT_SYNC:+--sync-detach} -o "$DT_OUT" -- "$@" >/tmp/dt-cmd.out 2>/tmp/dt-cmd.err
+	# DT_SYNC=1: wait for the detach (ftrace is busy until it is done);
+	# DT_CHROME=FILE: a timeline too
+	"$DIOTRACE" --json ${DT_SYNC:+--sync-detach} ${DT_CHROME:+--chrome-trace "$DT_CHROME"} -o "$DT_OUT" \
+		-- "$@" >/tmp/dt-cmd.out 2>/tmp/dt-cmd.err
 	rc=$?
 	what=$(printf '%s' "$*" | tr '\n' ';' | cut -c1-70)
 	ok "$rc" "diotrace ran the workload ($what)"
