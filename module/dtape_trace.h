@@ -41,9 +41,14 @@ TRACE_DEFINE_ENUM(DTAPE_FALLBACK_NOMEM);
 /*
  * One layout for every event about a buffer's pages, in the argument
  * order of enum dtape_pages_arg (dtape_abi.h), which diotrace reads by
- * position: keep the two in step. The class prints value as dtape_pin's
- * got; the other three print it their own way.
+ * position: keep the two in step. Each event prints value its own way.
  */
+#define DTAPE_PAGES_PRINT(value_fmt, show_value)			\
+	TP_printk("drive=%u uaddr=0x%lx len=%zu pages=%u path=%s dir=%s "	\
+		  value_fmt, __entry->drive, __entry->uaddr, __entry->len,	\
+		  __entry->nr_pages, show_dtape_path(__entry->path),	\
+		  show_dtape_dir(__entry->to_medium), show_value)
+
 DECLARE_EVENT_CLASS(dtape_pages,
 		    TP_PROTO(unsigned int drive, unsigned long uaddr, size_t len,
 			     unsigned int nr_pages, enum dtape_path path,
@@ -65,11 +70,18 @@ DECLARE_EVENT_CLASS(dtape_pages,
 				   __entry->to_medium = to_medium;
 				   __entry->value = value;
 		    ),
-		    TP_printk("drive=%u uaddr=0x%lx len=%zu pages=%u path=%s dir=%s got=%ld",
-			      __entry->drive, __entry->uaddr, __entry->len,
-			      __entry->nr_pages, show_dtape_path(__entry->path),
-			      show_dtape_dir(__entry->to_medium), __entry->value)
+		    DTAPE_PAGES_PRINT("got=%ld", __entry->value)
 );
+
+#define DEFINE_DTAPE_PAGES_EVENT(name, value_fmt, show_value)		\
+	DEFINE_EVENT_PRINT(dtape_pages, name,				\
+			   TP_PROTO(unsigned int drive, unsigned long uaddr, \
+				    size_t len, unsigned int nr_pages,	\
+				    enum dtape_path path, bool to_medium, \
+				    long value),			\
+			   TP_ARGS(drive, uaddr, len, nr_pages, path,	\
+				   to_medium, value),			\
+			   DTAPE_PAGES_PRINT(value_fmt, show_value))
 
 /* nr_pages asked for; value: how many were held, or -errno. */
 DEFINE_EVENT(dtape_pages, dtape_pin,
@@ -80,44 +92,17 @@ DEFINE_EVENT(dtape_pages, dtape_pin,
 );
 
 /* nr_pages let go; value: 1 if they were marked dirty first. */
-DEFINE_EVENT_PRINT(dtape_pages, dtape_unpin,
-		   TP_PROTO(unsigned int drive, unsigned long uaddr, size_t len,
-			    unsigned int nr_pages, enum dtape_path path,
-			    bool to_medium, long value),
-		   TP_ARGS(drive, uaddr, len, nr_pages, path, to_medium, value),
-		   TP_printk("drive=%u uaddr=0x%lx len=%zu pages=%u path=%s dir=%s dirty=%ld",
-			     __entry->drive, __entry->uaddr, __entry->len,
-			     __entry->nr_pages, show_dtape_path(__entry->path),
-			     show_dtape_dir(__entry->to_medium), __entry->value)
-);
+DEFINE_DTAPE_PAGES_EVENT(dtape_unpin, "dirty=%ld", __entry->value);
 
 /* nr_pages copied (0: the bounce buffer was); value: the tape block. */
-DEFINE_EVENT_PRINT(dtape_pages, dtape_transfer,
-		   TP_PROTO(unsigned int drive, unsigned long uaddr, size_t len,
-			    unsigned int nr_pages, enum dtape_path path,
-			    bool to_medium, long value),
-		   TP_ARGS(drive, uaddr, len, nr_pages, path, to_medium, value),
-		   TP_printk("drive=%u uaddr=0x%lx len=%zu pages=%u path=%s dir=%s block=%ld",
-			     __entry->drive, __entry->uaddr, __entry->len,
-			     __entry->nr_pages, show_dtape_path(__entry->path),
-			     show_dtape_dir(__entry->to_medium), __entry->value)
-);
+DEFINE_DTAPE_PAGES_EVENT(dtape_transfer, "block=%ld", __entry->value);
 
 /*
  * path could not be used for the nr_pages the buffer spans; value: why
  * not, an enum dtape_fallback.
  */
-DEFINE_EVENT_PRINT(dtape_pages, dtape_fallback,
-		   TP_PROTO(unsigned int drive, unsigned long uaddr, size_t len,
-			    unsigned int nr_pages, enum dtape_path path,
-			    bool to_medium, long value),
-		   TP_ARGS(drive, uaddr, len, nr_pages, path, to_medium, value),
-		   TP_printk("drive=%u uaddr=0x%lx len=%zu pages=%u path=%s dir=%s reason=%s",
-			     __entry->drive, __entry->uaddr, __entry->len,
-			     __entry->nr_pages, show_dtape_path(__entry->path),
-			     show_dtape_dir(__entry->to_medium),
-			     show_dtape_fallback(__entry->value))
-);
+DEFINE_DTAPE_PAGES_EVENT(dtape_fallback, "reason=%s",
+			 show_dtape_fallback(__entry->value));
 
 /* Asynchronous requests and the streaming model (dtape_queue.c). */
 TRACE_EVENT(dtape_submit,

@@ -85,6 +85,15 @@ for mode in libaio uring; do
 	"$STREAM" -R -r 64k -s 448k --seed 3 --expect-missing 3 "$TAPE" >/dev/null
 	ok $? "$mode: ... intact and in order around the gap"
 done
+# O_DIRECT (or mode=direct) allows no fallback, so a failed pin is only
+# the request's EFAULT, as for a synchronous O_DIRECT call.
+mt -f "$TAPE" rewind
+pin_errors=$(stat_get fallback_pin_error)
+echo >"$T/trace"
+out=$("$STREAM" -j -d -m libaio -q 4 -r 64k -s 512k --bad-record 3 --seed 3 "$TAPE" 2>&1)
+is "$(json_get bad_record_result <<<"$out")" -14 "O_DIRECT: the request with an unmapped buffer completes with -EFAULT"
+is "$(($(stat_get fallback_pin_error) - pin_errors)) $(grep -c dtape_fallback "$T/trace")" "0 0" \
+	"O_DIRECT: ... and is neither counted nor traced as a fallback"
 echo 0 >"$T/events/dtape/dtape_fallback/enable"
 all_balanced_ok "a failed request in a batch"
 
