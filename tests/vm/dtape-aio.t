@@ -48,6 +48,7 @@ all_balanced_ok "async round trips"
 # dtape sets FMODE_NOWAIT, so io_uring issues inline, in the submitter, with
 # IOCB_NOWAIT; IOSQE_ASYNC sends the same request through an io-wq worker.
 T=/sys/kernel/tracing
+echo 1 >"$T/tracing_on"
 echo 1 >"$T/events/dtape/dtape_submit/enable"
 echo >"$T/trace"
 mt -f "$TAPE" rewind

@@ -67,6 +67,8 @@ echo 1 >$T/tracing_on
 echo 0 >$T/tracing_on
 echo 0 >$T/events/dtape/enable
 trace=$(cat $T/trace)
+# Back to the default: the files after this one in the same boot trace too.
+echo 1 >$T/tracing_on
 for ev in pin unpin transfer fallback; do
 	echo "$trace" | grep -q "dtape_$ev: drive=0 uaddr=0x[0-9a-f]* len=8192 pages=[23] "
 	ok $? "tracepoint dtape_$ev fires with uaddr, len and pages"
