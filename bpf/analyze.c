@@ -199,8 +199,14 @@ static void dtape_notes(const struct scan *s, struct dt_tree *t)
 	const struct dt_node *fb = dtape_node(s, DT_TP_DTAPE_FALLBACK);
 
 	t->dtape_stalls = s->tp_count[DT_TP_DTAPE_STALL];
-	if (fb)
+	/* A synchronous call copies through the bounce buffer instead; a
+	 * queued request cannot (the buffer serves one call at a time). */
+	if (fb && s->seen[DT_DTAPE_BOUNCE])
 		note(t, NOTE_FALLBACK, "dtape fell back to its bounce buffer (%s)",
+		     dtape_why_name(fb->ev.args[3]));
+	else if (fb)
+		note(t, NOTE_FALLBACK, "dtape could not pin the buffer (%s); a queued request "
+		     "has no bounce buffer to fall back to, so it failed",
 		     dtape_why_name(fb->ev.args[3]));
 	if (sub && !sub->ev.args[4])
 		note(t, NOTE_INFO, "dtape queued %d record(s) to the drive's worker (%" PRIu64

@@ -41,7 +41,8 @@ $(BPF_OUT)/vmlinux.h: | $(BPF_OUT)
 	$(BPFTOOL) btf dump file "$$elf" format c > $@.tmp; \
 	mv $@.tmp $@
 
-$(BPF_OUT)/diotrace.bpf.o: bpf/diotrace.bpf.c bpf/diotrace.h bpf/steps.def $(BPF_OUT)/vmlinux.h
+$(BPF_OUT)/diotrace.bpf.o: bpf/diotrace.bpf.c bpf/diotrace.h bpf/steps.def module/dtape_abi.h \
+			   $(BPF_OUT)/vmlinux.h
 	$(BPF_CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -I$(BPF_OUT) -Ibpf \
 		-Wall -Werror -c $< -o $@
 	$(if $(BPF_STRIP),$(BPF_STRIP) -g $@)
@@ -61,7 +62,7 @@ $(BPF_OUT)/diotrace.o: $(BPF_OUT)/diotrace.skel.h
 $(BPF_OUT)/%.o: bpf/%.c bpf/diotrace.h bpf/dtctx.h bpf/steps.def bpf/tree.h bpf/render.h \
 		bpf/record.h bpf/resolve.h bpf/ksyms.h bpf/analyze.h bpf/dtape_ev.h bpf/mappers.h \
 		bpf/draw.h bpf/dmodel.h bpf/dload.h bpf/djson.h bpf/jparse.h bpf/dalign.h bpf/dexplain.h \
-		bpf/render_diff.h bpf/seed.h bpf/seed-2.6.def bpf/diff_cmd.h bpf/machine.h | $(BPF_OUT)
+		bpf/render_diff.h bpf/seed.h bpf/seed-2.6.def bpf/diff_cmd.h bpf/machine.h module/dtape_abi.h | $(BPF_OUT)
 	$(CC) $(CFLAGS) -I$(BPF_OUT) -Ibpf -c $< -o $@
 
 $(BIN)/diotrace: $(DIOTRACE_OBJS) | $(BIN)

@@ -12,6 +12,7 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include "diotrace.h"
+#include "../module/dtape_abi.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -951,81 +952,108 @@ static __always_inline struct dtape_sub *dtape_req(__u64 drive, __u64 uaddr, __u
 	return bpf_map_lookup_elem(&dtape_reqs, &k);
 }
 
-/* (drive, uaddr, len, to_medium, sync, inflight) */
+/*
+ * The raw_tp programs read each tracepoint's arguments at the positions
+ * module/dtape_abi.h gives, and store them in diotrace's own event layout
+ * (see enum dt_tp in diotrace.h).
+ */
+#define DTAPE_ARG(ctx, pos) ((ctx)->args[pos])
+
+/* the path and the direction in one argument of the event */
+static __always_inline __u64 dtape_path_dir(struct bpf_raw_tracepoint_args *ctx)
+{
+	return DTAPE_ARG(ctx, DTAPE_ARG_PATH) | DTAPE_ARG(ctx, DTAPE_ARG_TO_MEDIUM) << 8;
+}
+
 SEC("raw_tp/dtape_submit")
 int rtp_dtape_submit(struct bpf_raw_tracepoint_args *ctx)
 {
-	struct dtape_key k = { .uaddr = ctx->args[1], .len = ctx->args[2],
-			       .drive = (__u32)ctx->args[0] };
+	struct dtape_key k = { .uaddr = DTAPE_ARG(ctx, DTAPE_ARG_UADDR),
+			       .len = DTAPE_ARG(ctx, DTAPE_ARG_LEN),
+			       .drive = (__u32)DTAPE_ARG(ctx, DTAPE_ARG_DRIVE) };
 	struct dtape_sub sub = { .ts = bpf_ktime_get_ns(), .id = bpf_get_current_pid_tgid() };
 
 	if (!cur_state())
 		return 0;
 	bpf_map_update_elem(&dtape_reqs, &k, &sub, BPF_ANY);
 	bpf_map_update_elem(&dtape_drives, &k.drive, &sub, BPF_ANY);
-	return dtape_emit(DT_TP_DTAPE_SUBMIT, NULL, ctx->args[0], ctx->args[1], ctx->args[2],
-			  ctx->args[3], ctx->args[4], ctx->args[5]);
+	return dtape_emit(DT_TP_DTAPE_SUBMIT, NULL, k.drive, k.uaddr, k.len,
+			  DTAPE_ARG(ctx, DTAPE_SUBMIT_TO_MEDIUM), DTAPE_ARG(ctx, DTAPE_SUBMIT_SYNC),
+			  DTAPE_ARG(ctx, DTAPE_SUBMIT_INFLIGHT));
 }
 
-/* (drive, uaddr, len, nr_pages, got, path, to_medium): at submission only */
+/* the pin, unpin, transfer and fallback events: one class, one layout */
+static __always_inline int dtape_pages_emit(__u8 what, struct dtape_sub *sub,
+					    struct bpf_raw_tracepoint_args *ctx, __u64 a3,
+					    __u64 a4, __u64 a5)
+{
+	return dtape_emit(what, sub, DTAPE_ARG(ctx, DTAPE_ARG_DRIVE), DTAPE_ARG(ctx, DTAPE_ARG_UADDR),
+			  DTAPE_ARG(ctx, DTAPE_ARG_LEN), a3, a4, a5);
+}
+
+static __always_inline struct dtape_sub *dtape_pages_req(struct bpf_raw_tracepoint_args *ctx)
+{
+	return dtape_req(DTAPE_ARG(ctx, DTAPE_ARG_DRIVE), DTAPE_ARG(ctx, DTAPE_ARG_UADDR),
+			 DTAPE_ARG(ctx, DTAPE_ARG_LEN));
+}
+
+/* at submission only, in the submitter */
 SEC("raw_tp/dtape_pin")
 int rtp_dtape_pin(struct bpf_raw_tracepoint_args *ctx)
 {
-	return dtape_emit(DT_TP_DTAPE_PIN, NULL, ctx->args[0], ctx->args[1], ctx->args[2],
-			  ctx->args[3], ctx->args[4], ctx->args[5] | (ctx->args[6] << 8));
+	return dtape_pages_emit(DT_TP_DTAPE_PIN, NULL, ctx, DTAPE_ARG(ctx, DTAPE_ARG_NR_PAGES),
+				DTAPE_ARG(ctx, DTAPE_PIN_GOT), dtape_path_dir(ctx));
 }
 
-/* (drive, uaddr, len, nr_pages, path, to_medium, block) */
 SEC("raw_tp/dtape_transfer")
 int rtp_dtape_transfer(struct bpf_raw_tracepoint_args *ctx)
 {
-	return dtape_emit(DT_TP_DTAPE_TRANSFER,
-			  dtape_req(ctx->args[0], ctx->args[1], ctx->args[2]),
-			  ctx->args[0], ctx->args[1], ctx->args[2], ctx->args[3],
-			  ctx->args[4] | (ctx->args[5] << 8), ctx->args[6]);
+	return dtape_pages_emit(DT_TP_DTAPE_TRANSFER, dtape_pages_req(ctx), ctx,
+				DTAPE_ARG(ctx, DTAPE_ARG_NR_PAGES), dtape_path_dir(ctx),
+				DTAPE_ARG(ctx, DTAPE_TRANSFER_BLOCK));
 }
 
-/* (drive, uaddr, len, nr_pages, path, dirty) */
 SEC("raw_tp/dtape_unpin")
 int rtp_dtape_unpin(struct bpf_raw_tracepoint_args *ctx)
 {
-	return dtape_emit(DT_TP_DTAPE_UNPIN, dtape_req(ctx->args[0], ctx->args[1], ctx->args[2]),
-			  ctx->args[0], ctx->args[1], ctx->args[2], ctx->args[3],
-			  ctx->args[4], ctx->args[5]);
+	return dtape_pages_emit(DT_TP_DTAPE_UNPIN, dtape_pages_req(ctx), ctx,
+				DTAPE_ARG(ctx, DTAPE_ARG_NR_PAGES), DTAPE_ARG(ctx, DTAPE_ARG_PATH),
+				DTAPE_ARG(ctx, DTAPE_UNPIN_DIRTY));
 }
 
-/* (drive, uaddr, len, why, to_medium): at submission only */
+/* at submission only, in the submitter */
 SEC("raw_tp/dtape_fallback")
 int rtp_dtape_fallback(struct bpf_raw_tracepoint_args *ctx)
 {
-	return dtape_emit(DT_TP_DTAPE_FALLBACK, NULL, ctx->args[0], ctx->args[1], ctx->args[2],
-			  ctx->args[3], ctx->args[4], 0);
+	return dtape_pages_emit(DT_TP_DTAPE_FALLBACK, NULL, ctx, DTAPE_ARG(ctx, DTAPE_FALLBACK_WHY),
+				DTAPE_ARG(ctx, DTAPE_ARG_TO_MEDIUM), DTAPE_ARG(ctx, DTAPE_ARG_PATH));
 }
 
-/* (drive, uaddr, len, result, sync) */
 SEC("raw_tp/dtape_complete")
 int rtp_dtape_complete(struct bpf_raw_tracepoint_args *ctx)
 {
-	struct dtape_key k = { .uaddr = ctx->args[1], .len = ctx->args[2],
-			       .drive = (__u32)ctx->args[0] };
+	struct dtape_key k = { .uaddr = DTAPE_ARG(ctx, DTAPE_ARG_UADDR),
+			       .len = DTAPE_ARG(ctx, DTAPE_ARG_LEN),
+			       .drive = (__u32)DTAPE_ARG(ctx, DTAPE_ARG_DRIVE) };
+	__u64 result = DTAPE_ARG(ctx, DTAPE_COMPLETE_RESULT);
+	__u64 sync = DTAPE_ARG(ctx, DTAPE_COMPLETE_SYNC);
 	struct dtape_sub *sub = bpf_map_lookup_elem(&dtape_reqs, &k);
 	struct dtape_sub copy;
 
 	if (!sub)
-		return dtape_emit(DT_TP_DTAPE_COMPLETE, NULL, ctx->args[0], ctx->args[1],
-				  ctx->args[2], ctx->args[3], ctx->args[4], 0);
+		return dtape_emit(DT_TP_DTAPE_COMPLETE, NULL, k.drive, k.uaddr, k.len, result,
+				  sync, 0);
 	copy = *sub;
 	bpf_map_delete_elem(&dtape_reqs, &k);
-	return dtape_emit(DT_TP_DTAPE_COMPLETE, &copy, ctx->args[0], ctx->args[1], ctx->args[2],
-			  ctx->args[3], ctx->args[4], 0);
+	return dtape_emit(DT_TP_DTAPE_COMPLETE, &copy, k.drive, k.uaddr, k.len, result, sync, 0);
 }
 
-/* (drive, to_medium, reposition_ms) */
 SEC("raw_tp/dtape_stall")
 int rtp_dtape_stall(struct bpf_raw_tracepoint_args *ctx)
 {
-	__u32 drive = (__u32)ctx->args[0];
+	__u32 drive = (__u32)DTAPE_ARG(ctx, DTAPE_STALL_DRIVE);
 
 	return dtape_emit(DT_TP_DTAPE_STALL, bpf_map_lookup_elem(&dtape_drives, &drive),
-			  drive, 0, 0, ctx->args[2], ctx->args[1], 0);
+			  drive, 0, 0, DTAPE_ARG(ctx, DTAPE_STALL_REPOSITION_MS),
+			  DTAPE_ARG(ctx, DTAPE_STALL_TO_MEDIUM), 0);
 }

@@ -39,9 +39,17 @@ enum dt_tp {
 	DT_TP_BIO_QUEUE,
 	DT_TP_IOMAP_INVAL_FAIL,
 	DT_TP_FAULT,
-	/* dtape's own tracepoints (module/dtape_trace.h), raw: args[0] drive,
-	 * args[1] user address, args[2] length, the rest per event (see
-	 * diotrace.bpf.c) */
+	/* dtape's own tracepoints (module/dtape_trace.h), read as raw
+	 * tracepoints at module/dtape_abi.h's positions.  In the event (and
+	 * so in the record file): args[0] drive, args[1] user address,
+	 * args[2] length, then per event
+	 *   submit    [3] to_medium  [4] sync  [5] inflight
+	 *   pin       [3] nr_pages  [4] got  [5] path | to_medium << 8
+	 *   transfer  [3] nr_pages  [4] path | to_medium << 8  [5] block
+	 *   unpin     [3] nr_pages  [4] path  [5] dirty
+	 *   fallback  [3] why  [4] to_medium  [5] path
+	 *   complete  [3] result  [4] sync
+	 *   stall     [0] drive only, [3] reposition_ms  [4] to_medium */
 	DT_TP_DTAPE_SUBMIT,
 	DT_TP_DTAPE_PIN,
 	DT_TP_DTAPE_TRANSFER,

@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * dtape's tracepoints as diotrace shows them.  The argument layout is set
- * by the raw_tp programs in diotrace.bpf.c; the enum values are those of
- * module/dtape.h, which the tracepoints print the same way.
+ * by the raw_tp programs in diotrace.bpf.c (see enum dt_tp); the values
+ * and their names are module/dtape_abi.h's, which the module's
+ * tracepoints print too.
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include "dtape_ev.h"
 #include "dtctx.h"
+#include "../module/dtape_abi.h"
+
+#define NAME_OF(names, v) \
+	((v) < sizeof(names) / sizeof((names)[0]) && (names)[v] ? (names)[v] : "?")
 
 static void args_of(const struct dt_event *e, uint64_t *a)
 {
@@ -17,21 +22,23 @@ static void args_of(const struct dt_event *e, uint64_t *a)
 
 static const char *path_name(uint64_t v)
 {
-	static const char *n[] = { "direct", "buffered", "legacy" };
+	static const char *const n[DTAPE_NR_PATHS] = DTAPE_PATH_NAMES;
 
-	return v < sizeof(n) / sizeof(n[0]) ? n[v] : "?";
+	return NAME_OF(n, v);
 }
 
 const char *dtape_why_name(uint64_t v)
 {
-	static const char *n[] = { "misaligned", "pin_partial", "pin_error", "nomem" };
+	static const char *const n[DTAPE_NR_FALLBACKS] = DTAPE_FALLBACK_NAMES;
 
-	return v < sizeof(n) / sizeof(n[0]) ? n[v] : "?";
+	return NAME_OF(n, v);
 }
 
 static const char *dir_name(uint64_t to_medium)
 {
-	return to_medium ? "write" : "read";
+	static const char *const n[] = DTAPE_DIR_NAMES;
+
+	return NAME_OF(n, to_medium);
 }
 
 void dtape_ev_fmt(const struct dt_event *e, char *buf, size_t len)
@@ -70,7 +77,8 @@ void dtape_ev_fmt(const struct dt_event *e, char *buf, size_t len)
 			 a[5] ? " dirty" : "");
 		break;
 	case DT_TP_DTAPE_FALLBACK:
-		snprintf(buf, len, " why=%s %s", dtape_why_name(a[3]), dir_name(a[4]));
+		snprintf(buf, len, " why=%s path=%s %s", dtape_why_name(a[3]), path_name(a[5]),
+			 dir_name(a[4]));
 		break;
 	case DT_TP_DTAPE_COMPLETE:
 		snprintf(buf, len, " result=%" PRId64 " %s", (int64_t)a[3], a[4] ? "sync" : "async");
@@ -107,7 +115,8 @@ void dtape_ev_json(FILE *f, const struct dt_event *e)
 			path_name(a[4]), a[5] ? "true" : "false");
 		break;
 	case DT_TP_DTAPE_FALLBACK:
-		fprintf(f, ",\"why\":\"%s\",\"dir\":\"%s\"", dtape_why_name(a[3]), dir_name(a[4]));
+		fprintf(f, ",\"why\":\"%s\",\"path\":\"%s\",\"dir\":\"%s\"", dtape_why_name(a[3]),
+			path_name(a[5]), dir_name(a[4]));
 		break;
 	case DT_TP_DTAPE_COMPLETE:
 		fprintf(f, ",\"result\":%" PRId64 ",\"sync\":%s", (int64_t)a[3],

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * dtape: a RAM-backed tape drive that behaves like SCSI st and moves
+ * dtape.h - a drive's state, and the functions the dtape files share.
+ *
+ * dtape is a RAM-backed tape drive that behaves like SCSI st and moves
  * data by pinning user pages.
  */
 #ifndef DTAPE_H
@@ -8,14 +10,12 @@
 
 #include <linux/atomic.h>
 #include <linux/cdev.h>
-#include <linux/completion.h>
 #include <linux/device.h>
-#include <linux/ktime.h>
-#include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
 #include <linux/xarray.h>
 
+#include "dtape_dio.h"
 #include "dtape_queue.h"
 #include "dtape_stream.h"
 
@@ -34,29 +34,6 @@ struct kiocb;
  * bytes per entry) to a quarter of the capacity even for 1-byte records.
  */
 #define DTAPE_GAP_BYTES		64
-
-enum dtape_path {
-	DTAPE_PATH_DIRECT,
-	DTAPE_PATH_BUFFERED,
-	DTAPE_PATH_LEGACY,
-	DTAPE_NR_PATHS,
-};
-
-enum dtape_mode {
-	DTAPE_MODE_AUTO,
-	DTAPE_MODE_DIRECT,
-	DTAPE_MODE_BUFFERED,
-	DTAPE_MODE_LEGACY,
-	DTAPE_NR_MODES,
-};
-
-enum dtape_fallback {
-	DTAPE_FALLBACK_MISALIGNED,
-	DTAPE_FALLBACK_PIN_PARTIAL,
-	DTAPE_FALLBACK_PIN_ERROR,
-	DTAPE_FALLBACK_NOMEM,
-	DTAPE_NR_FALLBACKS,
-};
 
 extern const char * const dtape_mode_names[DTAPE_NR_MODES];
 
@@ -167,59 +144,6 @@ int dtape_pos_space_filemarks(struct dtape_medium *m, struct dtape_pos *pos,
 void dtape_pos_end_of_data(struct dtape_medium *m, struct dtape_pos *pos);
 int dtape_pos_seek(struct dtape_medium *m, struct dtape_pos *pos, u64 block);
 void dtape_pos_step_forward(struct dtape_medium *m, struct dtape_pos *pos);
-
-/* dtape_dio.c */
-
-/*
- * The user side of one transfer, made from a user address and length:
- * by dtape_xfer_prepare() for a synchronous call (pinned, or copied into
- * the bounce buffer), by dtape_xfer_pin() for a queued request (always
- * pinned). read_iter and write_iter hand each iov_iter segment's address
- * to one of them.
- */
-struct dtape_xfer {
-	struct dtape_drive *drive;
-	unsigned long uaddr;
-	size_t len;
-	bool to_medium;		/* write(): user memory to tape */
-	enum dtape_path path;
-	struct page **pages;	/* direct and legacy paths */
-	unsigned int nr_pages;
-	unsigned int page_offset;	/* of the data in pages[0] */
-};
-
-int dtape_pin_user(struct dtape_drive *drive, unsigned long uaddr, size_t len,
-		   bool to_medium, enum dtape_path path, struct page ***pagesp,
-		   unsigned int *nr_pagesp, enum dtape_fallback *why);
-void dtape_release_user(struct dtape_drive *drive, unsigned long uaddr,
-			size_t len, struct page **pages, unsigned int nr_pages,
-			enum dtape_path path, bool dirty);
-int dtape_xfer_check(unsigned long uaddr, bool odirect);
-int dtape_xfer_prepare(struct dtape_xfer *x, struct dtape_drive *drive,
-		       unsigned long uaddr, size_t len, bool to_medium,
-		       bool odirect);
-void dtape_xfer_copy(struct dtape_xfer *x, struct dtape_medium *m,
-		     u64 offset, u64 block);
-int dtape_xfer_finish(struct dtape_xfer *x);
-void dtape_xfer_abort(struct dtape_xfer *x);
-int dtape_xfer_pin(struct dtape_xfer *x, struct dtape_drive *drive,
-		   unsigned long uaddr, size_t len, bool to_medium,
-		   bool odirect);
-void dtape_xfer_end(struct dtape_xfer *x, ssize_t result);
-
-/* A read or write queued for the drive's thread (dtape_queue.c). */
-struct dtape_req {
-	struct list_head node;
-	struct kiocb *iocb;		/* NULL: a synchronous caller waits */
-	struct completion done;
-	struct dtape_xfer x;		/* pinned before the request is queued */
-	bool odirect;
-	ktime_t arrival;		/* when the application handed it over */
-	ktime_t due;			/* when its data is on the tape */
-	ssize_t result;
-};
-
-void dtape_bounce_free(struct dtape_drive *drive);
 
 /* dtape_rw.c */
 ssize_t dtape_write_locked(struct dtape_drive *drive, unsigned long uaddr,

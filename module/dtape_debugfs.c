@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The single-copy bound for benchmarks: how fast the kernel copies a
- * record into tape pages when there is no system call, no pinning and no
- * second copy. The copy is the direct path's own copy routine.
+ * dtape_debugfs.c - the single-copy bound for benchmarks, in debugfs.
+ *
+ * How fast the kernel copies a record into tape pages when there is no
+ * system call, no pinning and no second copy. The copy is the direct
+ * path's own copy routine.
  *
  *   echo "SIZE ITERATIONS" > /sys/kernel/debug/dtape/copy_bound
  *   cat /sys/kernel/debug/dtape/copy_bound

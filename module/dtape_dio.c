@@ -1,15 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Moving data between user memory and the tape.
+ * dtape_dio.c - moving a record between user memory and the tape.
  *
- * The direct path pins the user pages (FOLL_PIN) and copies once, between
- * them and the tape. The legacy path is the seed's protocol, LDD3 ch. 15,
- * on today's API: get_user_pages() under the mmap lock, then
- * set_page_dirty_lock() and put_page(). The buffered path copies through a
- * kernel bounce buffer, the two copies of a tape driver that buffers.
+ * Every transfer takes four steps, and this file has them in that order:
  *
- * Pinning and copying are separate steps so that read_iter/write_iter
- * can pin pages up front and copy later.
+ *   1. pin         Get hold of the user's pages so that they stay put.
+ *                  The direct path pins them, pin_user_pages_fast()
+ *                  (FOLL_PIN); the legacy path is the seed's protocol, LDD3
+ *                  ch. 15, on today's API: get_user_pages() under the mmap
+ *                  lock (FOLL_GET). Where a synchronous call cannot pin,
+ *                  it copies through a kernel bounce buffer instead, as st
+ *                  does: the buffered path.
+ *   2. copy        Once, between those pages and the tape.
+ *   3. mark dirty  A read wrote into the user's pages behind the page
+ *                  tables' back, so the kernel must be told they are dirty,
+ *                  or reclaim could throw the data away.
+ *   4. unpin       Let the pages go.
+ *
+ * A synchronous call takes all four steps while the caller waits
+ * (dtape_rw.c). A queued request pins in the caller's context
+ * (dtape_iter.c) and takes the other three in the drive's thread
+ * (dtape_queue.c), which is why the steps are separate functions.
  */
 #include <linux/highmem.h>
 #include <linux/mm.h>
@@ -20,16 +31,76 @@
 #include "dtape.h"
 #include "dtape_trace.h"
 
+/*
+ * noinline below: diotrace finds these steps by name (bpf/steps.def), and
+ * a function folded into its caller has no entry to probe.
+ */
+
+/* Before step 1: direct or buffered, by st's rule. */
+
+static bool dtape_strict_direct(bool odirect)
+{
+	return odirect || READ_ONCE(dtape_mode) == DTAPE_MODE_DIRECT;
+}
+
+static bool dtape_aligned(unsigned long uaddr)
+{
+	return IS_ALIGNED(uaddr, READ_ONCE(dtape_dma_alignment));
+}
+
+/*
+ * O_DIRECT and mode=direct make st's alignment rule a requirement, the
+ * way a filesystem treats O_DIRECT: direct or EINVAL, never a silent
+ * copy. Like a filesystem, refuse before anything else is looked at.
+ */
+int dtape_xfer_check(unsigned long uaddr, bool odirect)
+{
+	if (dtape_strict_direct(odirect) && !dtape_aligned(uaddr))
+		return -EINVAL;
+	return 0;
+}
+
 static unsigned int dtape_nr_pages(unsigned long uaddr, size_t len)
 {
 	return DIV_ROUND_UP(offset_in_page(uaddr) + len, PAGE_SIZE);
 }
 
-/*
- * noinline here and below: diotrace finds these steps by name
- * (bpf/steps.def), and a function folded into its caller has no entry to
- * probe.
- */
+/* x->path could not be used: count it, and say why. */
+static noinline void dtape_note_fallback(struct dtape_xfer *x,
+					 enum dtape_fallback why)
+{
+	atomic64_inc(&x->drive->stats.fallbacks[why]);
+	trace_dtape_fallback(x->drive->index, x->uaddr, x->len,
+			     dtape_nr_pages(x->uaddr, x->len), x->path,
+			     x->to_medium, why);
+}
+
+/* Direct when the buffer meets the device's DMA alignment. */
+static int dtape_choose_path(struct dtape_xfer *x, bool strict)
+{
+	int mode = READ_ONCE(dtape_mode);
+
+	if (mode == DTAPE_MODE_BUFFERED && !strict) {
+		x->path = DTAPE_PATH_BUFFERED;
+		return 0;
+	}
+	x->path = mode == DTAPE_MODE_LEGACY ? DTAPE_PATH_LEGACY :
+					       DTAPE_PATH_DIRECT;
+	if (dtape_aligned(x->uaddr))
+		return 0;
+	if (strict)
+		return -EINVAL;
+	dtape_note_fallback(x, DTAPE_FALLBACK_MISALIGNED);
+	x->path = DTAPE_PATH_BUFFERED;
+	return 0;
+}
+
+/* Step 1: pin. */
+
+/* Steps 3 and 4, below: a partial pin is let go at once. */
+static void dtape_release_user(struct dtape_xfer *x, struct page **pages,
+			       unsigned int nr_pages, bool dirty);
+
 static noinline long dtape_legacy_get_pages(unsigned long start,
 					    unsigned int nr_pages,
 					    unsigned int gup_flags,
@@ -48,81 +119,52 @@ static noinline long dtape_legacy_get_pages(unsigned long start,
 	return got;
 }
 
-static void dtape_legacy_put_pages(struct page **pages, unsigned int nr_pages,
-				   bool dirty)
-{
-	unsigned int i;
-
-	for (i = 0; i < nr_pages; i++) {
-		/* Without this, reclaim could drop what the device wrote. */
-		if (dirty)
-			set_page_dirty_lock(pages[i]);
-		put_page(pages[i]);
-	}
-}
-
-void dtape_release_user(struct dtape_drive *drive, unsigned long uaddr,
-			size_t len, struct page **pages, unsigned int nr_pages,
-			enum dtape_path path, bool dirty)
-{
-	if (path == DTAPE_PATH_LEGACY) {
-		dtape_legacy_put_pages(pages, nr_pages, dirty);
-		atomic64_add(nr_pages, &drive->stats.legacy_refs_dropped);
-	} else {
-		unpin_user_pages_dirty_lock(pages, nr_pages, dirty);
-		atomic64_add(nr_pages, &drive->stats.pages_unpinned);
-	}
-	trace_dtape_unpin(drive->index, uaddr, len, nr_pages, path, dirty);
-}
-
 /*
- * Take every page of [uaddr, uaddr + len) or none: a partial result is
- * released at once, as st does, and reported through @why.
+ * Take every page of the buffer or none: a partial result is let go at
+ * once, as st does, and @why says what went wrong.
  */
-noinline int dtape_pin_user(struct dtape_drive *drive, unsigned long uaddr,
-			    size_t len, bool to_medium, enum dtape_path path,
-			    struct page ***pagesp, unsigned int *nr_pagesp,
-			    enum dtape_fallback *why)
+static noinline int dtape_pin_user(struct dtape_xfer *x,
+				   enum dtape_fallback *why)
 {
-	unsigned int nr_pages = dtape_nr_pages(uaddr, len);
+	struct dtape_stats *stats = &x->drive->stats;
+	unsigned int nr_pages = dtape_nr_pages(x->uaddr, x->len);
 	/* read() makes the device write into user memory. */
-	unsigned int gup_flags = to_medium ? 0 : FOLL_WRITE;
-	unsigned long start = uaddr & PAGE_MASK;
+	unsigned int gup_flags = x->to_medium ? 0 : FOLL_WRITE;
+	unsigned long start = x->uaddr & PAGE_MASK;
 	struct page **pages;
 	long got;
-	int err;
 
 	pages = kvmalloc_array(nr_pages, sizeof(*pages), GFP_KERNEL);
 	if (!pages) {
 		*why = DTAPE_FALLBACK_NOMEM;
 		return -ENOMEM;
 	}
-	if (path == DTAPE_PATH_LEGACY)
+	if (x->path == DTAPE_PATH_LEGACY)
 		got = dtape_legacy_get_pages(start, nr_pages, gup_flags, pages);
 	else
 		got = pin_user_pages_fast(start, nr_pages, gup_flags, pages);
-	trace_dtape_pin(drive->index, uaddr, len, nr_pages, got, path,
-			to_medium);
+	trace_dtape_pin(x->drive->index, x->uaddr, x->len, nr_pages, x->path,
+			x->to_medium, got);
 	if (got > 0)
-		atomic64_add(got, path == DTAPE_PATH_LEGACY ?
-				  &drive->stats.legacy_refs_taken :
-				  &drive->stats.pages_pinned);
+		atomic64_add(got, x->path == DTAPE_PATH_LEGACY ?
+				  &stats->legacy_refs_taken :
+				  &stats->pages_pinned);
 	if (got == nr_pages) {
-		*pagesp = pages;
-		*nr_pagesp = nr_pages;
+		x->pages = pages;
+		x->nr_pages = nr_pages;
 		return 0;
 	}
 	if (got > 0) {
-		dtape_release_user(drive, uaddr, len, pages, got, path, false);
+		dtape_release_user(x, pages, got, false);
 		*why = DTAPE_FALLBACK_PIN_PARTIAL;
-		err = -EFAULT;
 	} else {
 		*why = DTAPE_FALLBACK_PIN_ERROR;
-		err = got ? got : -EFAULT;
 	}
 	kvfree(pages);
-	return err;
+	return got < 0 ? got : -EFAULT;
 }
+
+/* The buffered path's step 1: the bounce buffer, and the copy into it. */
 
 void dtape_bounce_free(struct dtape_drive *drive)
 {
@@ -191,75 +233,17 @@ static noinline int dtape_bounce_copy_user(struct dtape_drive *drive,
 	return 0;
 }
 
-static noinline void dtape_note_fallback(struct dtape_xfer *x,
-					 enum dtape_fallback why)
-{
-	atomic64_inc(&x->drive->stats.fallbacks[why]);
-	trace_dtape_fallback(x->drive->index, x->uaddr, x->len, why,
-			     x->to_medium);
-}
-
-static bool dtape_strict_direct(bool odirect)
-{
-	return odirect || READ_ONCE(dtape_mode) == DTAPE_MODE_DIRECT;
-}
-
-static bool dtape_aligned(unsigned long uaddr)
-{
-	return IS_ALIGNED(uaddr, READ_ONCE(dtape_dma_alignment));
-}
-
 /*
- * O_DIRECT and mode=direct make st's alignment rule a requirement, the
- * way a filesystem treats O_DIRECT: direct or EINVAL, never a silent
- * copy. Like a filesystem, refuse before anything else is looked at.
- */
-int dtape_xfer_check(unsigned long uaddr, bool odirect)
-{
-	if (dtape_strict_direct(odirect) && !dtape_aligned(uaddr))
-		return -EINVAL;
-	return 0;
-}
-
-/* st's rule: go direct when the buffer meets the device's DMA alignment. */
-static int dtape_choose_path(struct dtape_xfer *x, bool odirect, bool *strict)
-{
-	int mode = READ_ONCE(dtape_mode);
-	bool aligned = dtape_aligned(x->uaddr);
-	enum dtape_path zero_copy = mode == DTAPE_MODE_LEGACY ?
-				    DTAPE_PATH_LEGACY : DTAPE_PATH_DIRECT;
-
-	*strict = dtape_strict_direct(odirect);
-	if (*strict) {
-		if (!aligned)
-			return -EINVAL;
-		x->path = zero_copy;
-		return 0;
-	}
-	if (mode == DTAPE_MODE_BUFFERED) {
-		x->path = DTAPE_PATH_BUFFERED;
-		return 0;
-	}
-	if (!aligned) {
-		dtape_note_fallback(x, DTAPE_FALLBACK_MISALIGNED);
-		x->path = DTAPE_PATH_BUFFERED;
-		return 0;
-	}
-	x->path = zero_copy;
-	return 0;
-}
-
-/*
- * Get the user side of a transfer ready. A write's data is fully in
- * the kernel's hands (pinned or copied) when this returns, so the tape is
- * never touched by a transfer that faults.
+ * Step 1 for a synchronous call. A write's data is fully in the kernel's
+ * hands (pinned or copied) when this returns, so the tape is never
+ * touched by a transfer that faults.
  */
 int dtape_xfer_prepare(struct dtape_xfer *x, struct dtape_drive *drive,
 		       unsigned long uaddr, size_t len, bool to_medium,
 		       bool odirect)
 {
+	bool strict = dtape_strict_direct(odirect);
 	enum dtape_fallback why;
-	bool strict;
 	int err;
 
 	*x = (struct dtape_xfer) {
@@ -269,12 +253,11 @@ int dtape_xfer_prepare(struct dtape_xfer *x, struct dtape_drive *drive,
 		.to_medium = to_medium,
 		.page_offset = offset_in_page(uaddr),
 	};
-	err = dtape_choose_path(x, odirect, &strict);
+	err = dtape_choose_path(x, strict);
 	if (err)
 		return err;
 	if (x->path != DTAPE_PATH_BUFFERED) {
-		err = dtape_pin_user(drive, uaddr, len, to_medium, x->path,
-				     &x->pages, &x->nr_pages, &why);
+		err = dtape_pin_user(x, &why);
 		if (!err || strict)
 			return err;
 		dtape_note_fallback(x, why);
@@ -288,47 +271,13 @@ int dtape_xfer_prepare(struct dtape_xfer *x, struct dtape_drive *drive,
 	return 0;
 }
 
-void dtape_xfer_copy(struct dtape_xfer *x, struct dtape_medium *m,
-		     u64 offset, u64 block)
-{
-	if (x->path == DTAPE_PATH_BUFFERED)
-		dtape_medium_copy_pages(m, offset, x->drive->bounce_pages, 0,
-					x->len, x->to_medium);
-	else
-		dtape_medium_copy_pages(m, offset, x->pages, x->page_offset,
-					x->len, x->to_medium);
-	trace_dtape_transfer(x->drive->index, x->uaddr, x->len, x->nr_pages,
-			     x->path, x->to_medium, block);
-}
-
-static void dtape_xfer_release(struct dtape_xfer *x, bool dirty)
-{
-	if (!x->pages)
-		return;
-	dtape_release_user(x->drive, x->uaddr, x->len, x->pages, x->nr_pages,
-			   x->path, dirty);
-	kvfree(x->pages);
-	x->pages = NULL;
-}
-
-/* For a buffered read this is the second copy, and it can still fault. */
-int dtape_xfer_finish(struct dtape_xfer *x)
-{
-	if (x->path == DTAPE_PATH_BUFFERED) {
-		if (x->to_medium)
-			return 0;
-		return dtape_bounce_copy_user(x->drive, x->uaddr, x->len,
-					      false);
-	}
-	dtape_xfer_release(x, !x->to_medium);
-	return 0;
-}
-
 /*
- * The user side of a queued request. It outlives the call, and pinned
- * pages are the only hold on user memory that survives the call, so it is
- * pinned whatever the mode says (legacy mode takes page references) and
- * never copied through the bounce buffer, which serves one call at a time.
+ * Step 1 for a queued request. It outlives the call, and pinned pages are
+ * the only hold on user memory that survives the call, so it is pinned
+ * whatever the mode says (legacy mode takes page references) and never
+ * copied through the bounce buffer, which serves one call at a time. A
+ * buffer that will not pin is counted and traced as a synchronous call's
+ * is, but with no bounce buffer to fall back to, the request fails.
  */
 int dtape_xfer_pin(struct dtape_xfer *x, struct dtape_drive *drive,
 		   unsigned long uaddr, size_t len, bool to_medium,
@@ -349,17 +298,78 @@ int dtape_xfer_pin(struct dtape_xfer *x, struct dtape_drive *drive,
 		.path = READ_ONCE(dtape_mode) == DTAPE_MODE_LEGACY ?
 			DTAPE_PATH_LEGACY : DTAPE_PATH_DIRECT,
 	};
-	return dtape_pin_user(drive, uaddr, len, to_medium, x->path, &x->pages,
-			      &x->nr_pages, &why);
+	err = dtape_pin_user(x, &why);
+	if (err && !dtape_strict_direct(odirect))
+		dtape_note_fallback(x, why);
+	return err;
 }
 
-/* A queued read that delivered data dirtied its pages. */
-void dtape_xfer_end(struct dtape_xfer *x, ssize_t result)
+/* Step 2: copy. */
+
+void dtape_xfer_copy(struct dtape_xfer *x, struct dtape_medium *m,
+		     u64 offset, u64 block)
 {
-	dtape_xfer_release(x, !x->to_medium && result > 0);
+	if (x->path == DTAPE_PATH_BUFFERED)
+		dtape_medium_copy_pages(m, offset, x->drive->bounce_pages, 0,
+					x->len, x->to_medium);
+	else
+		dtape_medium_copy_pages(m, offset, x->pages, x->page_offset,
+					x->len, x->to_medium);
+	trace_dtape_transfer(x->drive->index, x->uaddr, x->len, x->nr_pages,
+			     x->path, x->to_medium, block);
 }
 
-void dtape_xfer_abort(struct dtape_xfer *x)
+/* Steps 3 and 4: mark dirty, unpin. */
+
+static void dtape_legacy_put_pages(struct page **pages, unsigned int nr_pages,
+				   bool dirty)
 {
-	dtape_xfer_release(x, false);
+	unsigned int i;
+
+	for (i = 0; i < nr_pages; i++) {
+		/* Without this, reclaim could drop what the device wrote. */
+		if (dirty)
+			set_page_dirty_lock(pages[i]);
+		put_page(pages[i]);
+	}
+}
+
+/* Mark the pages dirty if asked to, then let them go. */
+static void dtape_release_user(struct dtape_xfer *x, struct page **pages,
+			       unsigned int nr_pages, bool dirty)
+{
+	struct dtape_stats *stats = &x->drive->stats;
+
+	if (x->path == DTAPE_PATH_LEGACY) {
+		dtape_legacy_put_pages(pages, nr_pages, dirty);
+		atomic64_add(nr_pages, &stats->legacy_refs_dropped);
+	} else {
+		unpin_user_pages_dirty_lock(pages, nr_pages, dirty);
+		atomic64_add(nr_pages, &stats->pages_unpinned);
+	}
+	trace_dtape_unpin(x->drive->index, x->uaddr, x->len, nr_pages,
+			  x->path, x->to_medium, dirty);
+}
+
+/*
+ * The end of every transfer, whichever path it took and whoever started
+ * it, once it knows its @result (bytes, or -errno). Returns 0, or -EFAULT
+ * if a buffered read's copy out faults.
+ */
+int dtape_xfer_done(struct dtape_xfer *x, ssize_t result)
+{
+	/* Only a read that delivered data wrote into the user's pages. */
+	bool dirty = !x->to_medium && result > 0;
+
+	if (x->path == DTAPE_PATH_BUFFERED) {
+		/* The second copy: the CPU's own stores dirty the pages. */
+		if (!dirty)
+			return 0;
+		return dtape_bounce_copy_user(x->drive, x->uaddr, x->len,
+					      false);
+	}
+	dtape_release_user(x, x->pages, x->nr_pages, dirty);
+	kvfree(x->pages);
+	x->pages = NULL;
+	return 0;
 }

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The mtio ioctls, with st's semantics as far as mt-st, tar and dd can
- * tell. 32-bit callers are not supported: struct mtget has longs in it,
- * and st needs a compat handler for that.
+ * dtape_ioctl.c - the mtio ioctls: MTIOCTOP, MTIOCGET, MTIOCPOS.
+ *
+ * They have st's semantics as far as mt-st, tar and dd can tell. 32-bit
+ * callers are not supported: struct mtget has longs in it, and st needs a
+ * compat handler for that.
  */
 #include <linux/fs.h>
 #include <linux/mtio.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * read_iter and write_iter: a call runs inline or becomes a queued request.
+ * dtape_iter.c - read_iter and write_iter: inline, or a queued request.
  *
  * A synchronous call with the streaming model off runs inline, as st's
  * read() and write() do, and each segment of a readv() or writev() is one
@@ -107,7 +107,7 @@ static ssize_t dtape_rw_queued(struct kiocb *iocb, struct iov_iter *iter,
 	dtape_queue_submit(drive, req);
 	wait_for_completion(&req->done);
 	ret = req->result;
-	dtape_xfer_end(&req->x, ret);
+	dtape_xfer_done(&req->x, ret);
 	kfree(req);
 	if (ret > 0)
 		iov_iter_advance(iter, ret);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dtape: module parameters, the device class, the character device and
- * open/release. /dev/dtapeN rewinds on close and /dev/ndtapeN does not,
- * like /dev/stN and /dev/nstN.
+ * dtape_main.c - module parameters, class and device nodes, open/release.
+ *
+ * /dev/dtapeN rewinds on close and /dev/ndtapeN does not, like /dev/stN
+ * and /dev/nstN.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -20,12 +21,7 @@
 
 #include "dtape.h"
 
-const char * const dtape_mode_names[DTAPE_NR_MODES] = {
-	[DTAPE_MODE_AUTO] = "auto",
-	[DTAPE_MODE_DIRECT] = "direct",
-	[DTAPE_MODE_BUFFERED] = "buffered",
-	[DTAPE_MODE_LEGACY] = "legacy",
-};
+const char * const dtape_mode_names[DTAPE_NR_MODES] = DTAPE_MODE_NAMES;
 
 static unsigned int drives = 1;
 module_param(drives, uint, 0444);

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The RAM tape: a list of records and filemarks plus one byte stream that
- * holds the records' data. Both grow on demand, so a large, mostly empty
- * tape costs little memory.
+ * dtape_medium.c - the tape in RAM: records, filemarks and their data.
+ *
+ * A list of records and filemarks plus one byte stream that holds the
+ * records' data. Both grow on demand, so a large, mostly empty tape costs
+ * little memory.
  */
 #include <linux/gfp.h>
 #include <linux/highmem.h>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Warn at load when a drive's /dev path holds something other than its node. */
+/* dtape_nodecheck.c - at load, warn when a /dev path is not dtape's node. */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/device.h>

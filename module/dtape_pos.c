@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Head movement. File and block numbers are kept exact at every step, so
- * MTIOCGET never has to report an unknown position, unlike a real drive
- * after backward spacing.
+ * dtape_pos.c - head movement: spacing, rewind, seek, end of data.
+ *
+ * File and block numbers are kept exact at every step, so MTIOCGET never
+ * has to report an unknown position, unlike a real drive after backward
+ * spacing.
  */
 #include <linux/errno.h>
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The drive's request queue and its worker thread (see dtape_queue.h).
+ * dtape_queue.c - the drive's request queue and its worker thread.
  *
  * Submission happens in the caller's context: the user pages are pinned
  * before the request is queued, because the iov_iter may live on the
@@ -32,7 +32,7 @@ static void dtape_req_complete(struct dtape_drive *drive,
 			     req->result, !iocb);
 	/* Pins go before the completion lets the caller reuse the buffer. */
 	if (iocb)
-		dtape_xfer_end(&req->x, req->result);
+		dtape_xfer_done(&req->x, req->result);
 	/*
 	 * Out of the count before the caller can learn of the completion:
 	 * it may submit again at once and must not find one request too

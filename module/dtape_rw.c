@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Reading and writing records with st's semantics, on top of the medium
- * (dtape_medium.c) and the user-memory paths (dtape_dio.c). The entry
- * points are in dtape_iter.c; a queued request arrives in dtape_place().
+ * dtape_rw.c - reading and writing records with st's rules.
+ *
+ * On top of the medium (dtape_medium.c) and the user-memory paths
+ * (dtape_dio.c). The entry points are in dtape_iter.c; a queued request
+ * arrives in dtape_place().
  */
 #include <linux/fs.h>
 #include <linux/uaccess.h>
@@ -108,11 +110,7 @@ ssize_t dtape_write_locked(struct dtape_drive *drive, unsigned long uaddr,
 	if (err)
 		return err;
 	ret = dtape_write_commit(drive, &x, nr_records);
-	if (ret < 0) {
-		dtape_xfer_abort(&x);
-		return ret;
-	}
-	dtape_xfer_finish(&x);
+	dtape_xfer_done(&x, ret);
 	return ret;
 }
 
@@ -272,7 +270,7 @@ ssize_t dtape_read_locked(struct dtape_drive *drive, unsigned long uaddr,
 		return err;
 	dtape_read_copy(drive, &x, &ext, len);
 	/* A fault in the second copy of a buffered read leaves the record. */
-	err = dtape_xfer_finish(&x);
+	err = dtape_xfer_done(&x, len);
 	if (err)
 		return err;
 	dtape_read_advance(drive, x.path, len, nr_records);

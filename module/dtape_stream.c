@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The streaming-tape model (see dtape_stream.h).
+ * dtape_stream.c - the streaming-tape model (see dtape_stream.h).
  *
  * The model is arithmetic on timestamps, not on when a kernel thread
  * happens to run: a record arrives when the application submitted it,

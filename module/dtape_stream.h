@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The streaming-tape model: a drive buffer of B KiB that the tape drains
- * at S MB/s. When the buffer runs dry (for longer than a short grace) the
- * tape stops, and the next record waits R ms while the drive repositions
- * ("shoe-shine"). Data arriving at
- * a full buffer waits for space.
+ * dtape_stream.h - the streaming-tape model, and its state per drive.
+ *
+ * A drive buffer of B KiB that the tape drains at S MB/s. When the buffer
+ * runs dry (for longer than a short grace) the tape stops, and the next
+ * record waits R ms while the drive repositions ("shoe-shine"). Data
+ * arriving at a full buffer waits for space.
  */
 #ifndef DTAPE_STREAM_H
 #define DTAPE_STREAM_H

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The streaming model's knobs and counters, per drive:
+ * dtape_stream_sysfs.c - the streaming model's knobs and counters.
+ *
+ * Per drive:
  *   /sys/class/dtape/{dtape,ndtape}N/stream/
  *     buffer_kb rate_mbps reposition_ms     settings (rate 0 = model off)
  *     stalls reposition_ns buffer_highwater counters since load

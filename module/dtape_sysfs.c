@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Per-drive attributes, on both device nodes of a drive:
+ * dtape_sysfs.c - per-drive attributes and counters.
+ *
+ * On both device nodes of a drive:
  *   /sys/class/dtape/{dtape,ndtape}N/{write_protect,capacity_bytes,...}
  *   /sys/class/dtape/{dtape,ndtape}N/stats/<counter>
  * One value per file, so that labs can read them with cat.

@@ -1,4 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The one place that instantiates the tracepoints declared in dtape_trace.h. */
+/* dtape_trace.c - the one place that instantiates dtape_trace.h's tracepoints. */
 #define CREATE_TRACE_POINTS
 #include "dtape_trace.h"

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* dtape_trace.h - dtape's tracepoints (/sys/kernel/tracing/events/dtape/). */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM dtape
 
@@ -18,6 +19,10 @@ TRACE_DEFINE_ENUM(DTAPE_FALLBACK_PIN_PARTIAL);
 TRACE_DEFINE_ENUM(DTAPE_FALLBACK_PIN_ERROR);
 TRACE_DEFINE_ENUM(DTAPE_FALLBACK_NOMEM);
 
+/*
+ * A trace format needs its names as literals: the same names as
+ * dtape_abi.h's DTAPE_*_NAMES, which diotrace prints.
+ */
 #define show_dtape_path(path)					\
 	__print_symbolic(path,					\
 			 { DTAPE_PATH_DIRECT, "direct" },	\
@@ -33,110 +38,71 @@ TRACE_DEFINE_ENUM(DTAPE_FALLBACK_NOMEM);
 
 #define show_dtape_dir(to_medium) ((to_medium) ? "write" : "read")
 
-TRACE_EVENT(dtape_pin,
-	    TP_PROTO(unsigned int drive, unsigned long uaddr, size_t len,
-		     unsigned int nr_pages, long got, enum dtape_path path,
-		     bool to_medium),
-	    TP_ARGS(drive, uaddr, len, nr_pages, got, path, to_medium),
-	    TP_STRUCT__entry(__field(unsigned int, drive)
-			     __field(unsigned long, uaddr)
-			     __field(size_t, len)
-			     __field(unsigned int, nr_pages)
-			     __field(long, got)
-			     __field(int, path)
-			     __field(bool, to_medium)
-	    ),
-	    TP_fast_assign(__entry->drive = drive;
-			   __entry->uaddr = uaddr;
-			   __entry->len = len;
-			   __entry->nr_pages = nr_pages;
-			   __entry->got = got;
-			   __entry->path = path;
-			   __entry->to_medium = to_medium;
-	    ),
-	    TP_printk("drive=%u uaddr=0x%lx len=%zu pages=%u got=%ld path=%s dir=%s",
-		      __entry->drive, __entry->uaddr, __entry->len,
-		      __entry->nr_pages, __entry->got,
-		      show_dtape_path(__entry->path),
-		      show_dtape_dir(__entry->to_medium))
+/*
+ * One layout for every event about a buffer's pages, in the argument
+ * order of enum dtape_pages_arg (dtape_abi.h), which diotrace reads by
+ * position: keep the two in step. Each event prints value its own way.
+ */
+#define DTAPE_PAGES_PRINT(value_fmt, show_value)			\
+	TP_printk("drive=%u uaddr=0x%lx len=%zu pages=%u path=%s dir=%s "	\
+		  value_fmt, __entry->drive, __entry->uaddr, __entry->len,	\
+		  __entry->nr_pages, show_dtape_path(__entry->path),	\
+		  show_dtape_dir(__entry->to_medium), show_value)
+
+DECLARE_EVENT_CLASS(dtape_pages,
+		    TP_PROTO(unsigned int drive, unsigned long uaddr, size_t len,
+			     unsigned int nr_pages, enum dtape_path path,
+			     bool to_medium, long value),
+		    TP_ARGS(drive, uaddr, len, nr_pages, path, to_medium, value),
+		    TP_STRUCT__entry(__field(unsigned int, drive)
+				     __field(unsigned long, uaddr)
+				     __field(size_t, len)
+				     __field(unsigned int, nr_pages)
+				     __field(int, path)
+				     __field(bool, to_medium)
+				     __field(long, value)
+		    ),
+		    TP_fast_assign(__entry->drive = drive;
+				   __entry->uaddr = uaddr;
+				   __entry->len = len;
+				   __entry->nr_pages = nr_pages;
+				   __entry->path = path;
+				   __entry->to_medium = to_medium;
+				   __entry->value = value;
+		    ),
+		    DTAPE_PAGES_PRINT("got=%ld", __entry->value)
 );
 
-TRACE_EVENT(dtape_unpin,
-	    TP_PROTO(unsigned int drive, unsigned long uaddr, size_t len,
-		     unsigned int nr_pages, enum dtape_path path, bool dirty),
-	    TP_ARGS(drive, uaddr, len, nr_pages, path, dirty),
-	    TP_STRUCT__entry(__field(unsigned int, drive)
-			     __field(unsigned long, uaddr)
-			     __field(size_t, len)
-			     __field(unsigned int, nr_pages)
-			     __field(int, path)
-			     __field(bool, dirty)
-	    ),
-	    TP_fast_assign(__entry->drive = drive;
-			   __entry->uaddr = uaddr;
-			   __entry->len = len;
-			   __entry->nr_pages = nr_pages;
-			   __entry->path = path;
-			   __entry->dirty = dirty;
-	    ),
-	    TP_printk("drive=%u uaddr=0x%lx len=%zu pages=%u path=%s dirty=%d",
-		      __entry->drive, __entry->uaddr, __entry->len,
-		      __entry->nr_pages, show_dtape_path(__entry->path),
-		      __entry->dirty)
+#define DEFINE_DTAPE_PAGES_EVENT(name, value_fmt, show_value)		\
+	DEFINE_EVENT_PRINT(dtape_pages, name,				\
+			   TP_PROTO(unsigned int drive, unsigned long uaddr, \
+				    size_t len, unsigned int nr_pages,	\
+				    enum dtape_path path, bool to_medium, \
+				    long value),			\
+			   TP_ARGS(drive, uaddr, len, nr_pages, path,	\
+				   to_medium, value),			\
+			   DTAPE_PAGES_PRINT(value_fmt, show_value))
+
+/* nr_pages asked for; value: how many were held, or -errno. */
+DEFINE_EVENT(dtape_pages, dtape_pin,
+	     TP_PROTO(unsigned int drive, unsigned long uaddr, size_t len,
+		      unsigned int nr_pages, enum dtape_path path,
+		      bool to_medium, long value),
+	     TP_ARGS(drive, uaddr, len, nr_pages, path, to_medium, value)
 );
 
-TRACE_EVENT(dtape_transfer,
-	    TP_PROTO(unsigned int drive, unsigned long uaddr, size_t len,
-		     unsigned int nr_pages, enum dtape_path path, bool to_medium,
-		     u64 block),
-	    TP_ARGS(drive, uaddr, len, nr_pages, path, to_medium, block),
-	    TP_STRUCT__entry(__field(unsigned int, drive)
-			     __field(unsigned long, uaddr)
-			     __field(size_t, len)
-			     __field(unsigned int, nr_pages)
-			     __field(int, path)
-			     __field(bool, to_medium)
-			     __field(u64, block)
-	    ),
-	    TP_fast_assign(__entry->drive = drive;
-			   __entry->uaddr = uaddr;
-			   __entry->len = len;
-			   __entry->nr_pages = nr_pages;
-			   __entry->path = path;
-			   __entry->to_medium = to_medium;
-			   __entry->block = block;
-	    ),
-	    TP_printk("drive=%u uaddr=0x%lx len=%zu pages=%u path=%s dir=%s block=%llu",
-		      __entry->drive, __entry->uaddr, __entry->len,
-		      __entry->nr_pages, show_dtape_path(__entry->path),
-		      show_dtape_dir(__entry->to_medium), __entry->block)
-);
+/* nr_pages let go; value: 1 if they were marked dirty first. */
+DEFINE_DTAPE_PAGES_EVENT(dtape_unpin, "dirty=%ld", __entry->value);
 
-TRACE_EVENT(dtape_fallback,
-	    TP_PROTO(unsigned int drive, unsigned long uaddr, size_t len,
-		     enum dtape_fallback why, bool to_medium),
-	    TP_ARGS(drive, uaddr, len, why, to_medium),
-	    TP_STRUCT__entry(__field(unsigned int, drive)
-			     __field(unsigned long, uaddr)
-			     __field(size_t, len)
-			     __field(unsigned int, nr_pages)
-			     __field(int, why)
-			     __field(bool, to_medium)
-	    ),
-	    TP_fast_assign(__entry->drive = drive;
-			   __entry->uaddr = uaddr;
-			   __entry->len = len;
-			   __entry->nr_pages =
-				DIV_ROUND_UP(offset_in_page(uaddr) + len,
-					     PAGE_SIZE);
-			   __entry->why = why;
-			   __entry->to_medium = to_medium;
-	    ),
-	    TP_printk("drive=%u uaddr=0x%lx len=%zu pages=%u reason=%s dir=%s",
-		      __entry->drive, __entry->uaddr, __entry->len,
-		      __entry->nr_pages, show_dtape_fallback(__entry->why),
-		      show_dtape_dir(__entry->to_medium))
-);
+/* nr_pages copied (0: the bounce buffer was); value: the tape block. */
+DEFINE_DTAPE_PAGES_EVENT(dtape_transfer, "block=%ld", __entry->value);
+
+/*
+ * path could not be used for the nr_pages the buffer spans; value: why
+ * not, an enum dtape_fallback.
+ */
+DEFINE_DTAPE_PAGES_EVENT(dtape_fallback, "reason=%s",
+			 show_dtape_fallback(__entry->value));
 
 /* Asynchronous requests and the streaming model (dtape_queue.c). */
 TRACE_EVENT(dtape_submit,

@@ -15,6 +15,8 @@
 #include <cmocka.h>
 #include <unistd.h>
 #include <zlib.h>
+#include "../../module/dtape_abi.h"
+#include "dtape_ev.h"
 #include "dtctx.h"
 #include "mappers.h"
 #include "record.h"
@@ -407,6 +409,54 @@ static void test_dtape_aio_completion_after_return(void **state)
 	assert_non_null(strstr(col.worker_text, "unit[7/7]'s record (65536 bytes) completed = 65536"));
 	dt_builder_free(b);
 	collect_free(&col);
+}
+
+/* A fallback in a synchronous call goes through the bounce buffer; in a
+ * queued request it cannot, and the request fails: the note must say
+ * which.  The names come from module/dtape_abi.h. */
+static void test_dtape_fallback_sync_and_queued(void **state)
+{
+	struct collect col = { .c = &ctx };
+	struct dt_builder *b;
+
+	(void)state;
+	ctx_setup();
+	b = dt_builder_new(&ctx, &cbs, &col);
+	feed_root(b, 7, SYS_WRITE, 0, 0x7f0000001001ULL, 65536, -1);
+	enter(b, DT_VFS_WRITE);
+	enter(b, DT_DTAPE_WRITE);
+	feed_dtape(b, 7, EV_TP, DT_TP_DTAPE_FALLBACK, DTAPE_FALLBACK_MISALIGNED, DTAPE_DIR_WRITE,
+		   DTAPE_PATH_DIRECT, 0);
+	enter(b, DT_DTAPE_BOUNCE);
+	leave(b, DT_DTAPE_BOUNCE, 0);
+	leave(b, DT_DTAPE_WRITE, 65536);
+	leave(b, DT_VFS_WRITE, 65536);
+	feed(b, 7, EV_ROOT_EXIT, 0, 65536);
+	assert_int_equal(col.n, 1);
+	assert_non_null(strstr(col.json[0], "\"why\":\"misaligned\",\"path\":\"direct\",\"dir\":\"write\""));
+	assert_non_null(strstr(col.json[0], "dtape fell back to its bounce buffer (misaligned)"));
+	assert_non_null(strstr(col.text[0], "why=misaligned path=direct write"));
+
+	feed_root(b, 8, SYS_IO_SUBMIT, 0, 0, 1, -1);
+	enter(b, DT_AIO_WRITE);
+	enter(b, DT_DTAPE_WRITE);
+	feed_dtape(b, 8, EV_TP, DT_TP_DTAPE_FALLBACK, DTAPE_FALLBACK_PIN_ERROR, DTAPE_DIR_WRITE,
+		   DTAPE_PATH_LEGACY, 0);
+	leave(b, DT_DTAPE_WRITE, -14);
+	leave(b, DT_AIO_WRITE, 0);
+	feed(b, 8, EV_ROOT_EXIT, 0, 1);
+	assert_int_equal(col.n, 2);
+	assert_non_null(strstr(col.json[1], "\"why\":\"pin_error\",\"path\":\"legacy\""));
+	assert_non_null(strstr(col.json[1], "dtape could not pin the buffer (pin_error); a queued "
+			       "request has no bounce buffer to fall back to, so it failed"));
+	assert_null(strstr(col.json[1], "fell back to its bounce buffer"));
+	dt_builder_free(b);
+	collect_free(&col);
+
+	/* every reason has its name, and nothing past them does */
+	for (unsigned v = 0; v < DTAPE_NR_FALLBACKS; v++)
+		assert_string_not_equal(dtape_why_name(v), "?");
+	assert_string_equal(dtape_why_name(DTAPE_NR_FALLBACKS), "?");
 }
 
 /* /proc/PID/maps lines: only shared file mappings count, keyed as the
@@ -1120,6 +1170,7 @@ int main(void)
 		cmocka_unit_test(test_mappers_parse_line),
 		cmocka_unit_test(test_dtape_sync_queued),
 		cmocka_unit_test(test_dtape_aio_completion_after_return),
+		cmocka_unit_test(test_dtape_fallback_sync_and_queued),
 		cmocka_unit_test(test_recorded_vfat_61),
 		cmocka_unit_test(test_recorded_vfat_612),
 		cmocka_unit_test(test_recorded_dot),

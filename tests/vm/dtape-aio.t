@@ -48,6 +48,7 @@ all_balanced_ok "async round trips"
 # dtape sets FMODE_NOWAIT, so io_uring issues inline, in the submitter, with
 # IOCB_NOWAIT; IOSQE_ASYNC sends the same request through an io-wq worker.
 T=/sys/kernel/tracing
+echo 1 >"$T/tracing_on"
 echo 1 >"$T/events/dtape/dtape_submit/enable"
 echo >"$T/trace"
 mt -f "$TAPE" rewind
@@ -66,17 +67,35 @@ ok $? "... in order and intact"
 echo 0 >"$T/events/dtape/dtape_submit/enable"
 
 # --- a bad buffer fails its own request only ---------------------------------
+# Its pin fails as a synchronous call's would, and is counted and traced the
+# same way; with no bounce buffer for a queued request, the request fails.
+echo 1 >"$T/events/dtape/dtape_fallback/enable"
 for mode in libaio uring; do
 	mt -f "$TAPE" rewind
 	written=$(stat_get records_written)
+	pin_errors=$(stat_get fallback_pin_error)
+	echo >"$T/trace"
 	out=$("$STREAM" -j -m "$mode" -q 4 -r 64k -s 512k --bad-record 3 --seed 3 "$TAPE" 2>&1)
 	is "$(json_get bad_record_result <<<"$out")" -14 "$mode: the request with an unmapped buffer completes with -EFAULT"
+	is "$(($(stat_get fallback_pin_error) - pin_errors))" 1 "$mode: ... its pin failure is counted in stats/fallback_pin_error"
+	is "$(grep -c 'tapestream-.*dtape_fallback: .* len=65536 pages=16 path=direct dir=write reason=pin_error$' "$T/trace")" 1 \
+		"$mode: ... and traced by dtape_fallback, in the submitter"
 	is "$(json_get failed <<<"$out")" 0 "$mode: ... and the other 7 in its batch succeed"
 	is "$(($(stat_get records_written) - written))" 7 "$mode: ... and only those 7 reach the tape"
 	mt -f "$TAPE" rewind
 	"$STREAM" -R -r 64k -s 448k --seed 3 --expect-missing 3 "$TAPE" >/dev/null
 	ok $? "$mode: ... intact and in order around the gap"
 done
+# O_DIRECT (or mode=direct) allows no fallback, so a failed pin is only
+# the request's EFAULT, as for a synchronous O_DIRECT call.
+mt -f "$TAPE" rewind
+pin_errors=$(stat_get fallback_pin_error)
+echo >"$T/trace"
+out=$("$STREAM" -j -d -m libaio -q 4 -r 64k -s 512k --bad-record 3 --seed 3 "$TAPE" 2>&1)
+is "$(json_get bad_record_result <<<"$out")" -14 "O_DIRECT: the request with an unmapped buffer completes with -EFAULT"
+is "$(($(stat_get fallback_pin_error) - pin_errors)) $(grep -c dtape_fallback "$T/trace")" "0 0" \
+	"O_DIRECT: ... and is neither counted nor traced as a fallback"
+echo 0 >"$T/events/dtape/dtape_fallback/enable"
 all_balanced_ok "a failed request in a batch"
 
 # --- teardown with requests in flight -------------------------------------------

@@ -67,14 +67,42 @@ echo 1 >$T/tracing_on
 echo 0 >$T/tracing_on
 echo 0 >$T/events/dtape/enable
 trace=$(cat $T/trace)
+# Back to the default: the files after this one in the same boot trace too.
+echo 1 >$T/tracing_on
 for ev in pin unpin transfer fallback; do
 	echo "$trace" | grep -q "dtape_$ev: drive=0 uaddr=0x[0-9a-f]* len=8192 pages=[23] "
 	ok $? "tracepoint dtape_$ev fires with uaddr, len and pages"
 done
-echo "$trace" | grep -q "dtape_transfer: .* path=direct dir=write"
-ok $? "dtape_transfer names the path and direction"
-echo "$trace" | grep -q "dtape_fallback: .* reason=misaligned dir=write"
-ok $? "dtape_fallback names the reason"
+echo "$trace" | grep -q "dtape_transfer: .* path=direct dir=write block=[0-9]*$"
+ok $? "dtape_transfer names the path, the direction and the tape block"
+echo "$trace" | grep -Eq "dtape_pin: .* pages=([23]) path=direct dir=read got=\1$"
+ok $? "dtape_pin says how many of the pages it got"
+echo "$trace" | grep -q "dtape_unpin: .* path=direct dir=read dirty=1$"
+ok $? "dtape_unpin marks a read's pages dirty"
+echo "$trace" | grep -q "dtape_unpin: .* path=direct dir=write dirty=0$"
+ok $? "dtape_unpin leaves a write's pages clean"
+echo "$trace" | grep -q "dtape_fallback: .* path=direct dir=write reason=misaligned$"
+ok $? "dtape_fallback names the path it could not take, and why"
+
+# diotrace reads these events' arguments by position, and bpftrace their
+# fields by name: both as module/dtape_abi.h lists them. The fields of a
+# DECLARE_EVENT_CLASS are in TP_PROTO's order.
+abi_fields() { # the field names in the comments of enum $1
+	sed -n "/^enum $1 {/,/^};/s/^\t[A-Z_]*\( = [A-Z_]* + 1\)\{0,1\},[[:space:]]*\/\* \([a-z_]*\).*/\2/p" \
+		"$DIOLAB_ROOT/module/dtape_abi.h" | xargs
+}
+tp_fields() { # the fields of tracepoint $1, in order
+	sed -n 's/^\tfield:[^;]* \([a-z_]*\);.*/\1/p' "$T/events/dtape/$1/format" | grep -v '^common_' | xargs
+}
+pages=$(abi_fields dtape_pages_arg)
+is "$pages" "drive uaddr len nr_pages path to_medium value" "dtape_abi.h lists the pages events' arguments"
+for ev in pin unpin transfer fallback; do
+	is "$(tp_fields dtape_$ev)" "$pages" "dtape_$ev's fields are in dtape_abi.h's order"
+done
+first=$(abi_fields dtape_pages_arg | cut -d' ' -f1-3)
+is "$(tp_fields dtape_submit)" "$first $(abi_fields dtape_submit_arg)" "dtape_submit's fields are in dtape_abi.h's order"
+is "$(tp_fields dtape_complete)" "$first $(abi_fields dtape_complete_arg)" "dtape_complete's fields are in dtape_abi.h's order"
+is "$(tp_fields dtape_stall)" "$(abi_fields dtape_stall_arg)" "dtape_stall's fields are in dtape_abi.h's order"
 
 # The single-copy bound for the benchmark.
 mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
