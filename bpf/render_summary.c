@@ -49,6 +49,20 @@ static void walk(struct dt_summary *s, const struct dt_node *n)
 	}
 }
 
+/* The engines analyze.c names, as a student knows them. */
+static const char *engine_label(const char *engine)
+{
+	if (!engine[0])
+		return "";
+	if (!strcmp(engine, "iomap_dio_rw"))
+		return " (iomap)";
+	if (!strcmp(engine, "__blockdev_direct_IO"))
+		return " (direct-io.c)";
+	if (!strcmp(engine, "dtape"))
+		return " (dtape)";
+	return " (bdev)";
+}
+
 void summary_add(struct dt_summary *s, struct dt_ctx *c, struct dt_tree *t)
 {
 	char key[96];
@@ -64,8 +78,7 @@ void summary_add(struct dt_summary *s, struct dt_ctx *c, struct dt_tree *t)
 	snprintf(key, sizeof(key), "%s %s%s%s", t->is_write ? "write" : "read",
 		 t->o_direct ? "O_DIRECT" : "buffered",
 		 t->fell_back ? " -> buffered fallback" : t->did_dio ? " -> direct" : "",
-		 t->dio_engine[0] ? (t->dio_engine[0] == 'i' ? " (iomap)" :
-				     t->dio_engine[1] == '_' ? " (direct-io.c)" : " (bdev)") : "");
+		 engine_label(t->dio_engine));
 	for (i = 0; i < s->npaths; i++)
 		if (!strcmp(s->path[i].key, key))
 			break;

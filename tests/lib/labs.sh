@@ -280,3 +280,78 @@ doctor_03() {
 	lab_doctored_fails "EBUSY given" "answer: the errno behind a fallback" \
 		'sed -i "s/^fallback_errno:.*/fallback_errno: EBUSY/" answers.txt'
 }
+
+# ------------------------------------------------------------------ lab 06
+L06=$LABS/06-when-direct-pays
+
+# crossover_06 TARGET: in the run's best runs (best.awk over data.csv), the
+# smallest size from which on direct was faster at every larger size;
+# "none" when it was not faster at the largest.
+crossover_06() {
+	awk -f "$L06/best.awk" "$LW/data.csv" | awk -v t="$1" '
+		/^# [a-z0-9]+:/ { on = ($2 == t ":"); next }
+		on && /^ *[0-9]/ { s[++n] = $1; w[n] = ($3 > $2) }
+		END { c = "none"; for (i = n; i >= 1 && w[i]; i--) c = s[i]; print c }'
+}
+
+# cost_06 DRIVE: the step that cost more per call in the recording of that
+# drive's records: pinning (dtape_pin_user) or copying
+# (dtape_bounce_copy_user).
+cost_06() {
+	"$DIOLAB_ROOT/build/bin/diotrace" report --summary --json --path "/dev/ndtape$1" "$LW/pincost.dtr" 2>/dev/null |
+		jq -r 'select(.type == "summary") | [.functions[] | {(.fn): .avg_ns}] | add
+			| if .dtape_pin_user > .dtape_bounce_copy_user then "pinning" else "copying" end'
+}
+
+solve_06() {
+	lab_answers "dtape_crossover=$(crossover_06 dtape)" "ext4_crossover=$(crossover_06 ext4)" \
+		"cost_small=$(cost_06 0)" "cost_large=$(cost_06 1)"
+}
+
+# off_by_two_06 TARGET: a measured size two sizes away from the crossover.
+off_by_two_06() {
+	local -a s
+	local c i want=
+	read -ra s <<<"$(awk -F, -v t="$1" 'NR > 1 && $1 == t && !seen[$3]++ { print $3 }' "$LW/data.csv" | tr '\n' ' ')"
+	c=$(crossover_06 "$1")
+	want=${#s[@]}
+	for i in "${!s[@]}"; do [ "${s[i]}" = "$c" ] && want=$i; done
+	if [ $((want + 2)) -lt ${#s[@]} ]; then echo "${s[want + 2]}"; else echo "${s[want - 2]}"; fi
+}
+
+# The tools' output, doctored, and data.csv (or remeasure.csv) made again
+# from it as the run makes it: only the check meant for it can notice.
+csv_06() { jq -n -r --slurpfile t "$1" --slurpfile f "$2" -f "$L06/csv.jq"; }
+
+doctor_06() {
+	local big other
+	big=$(awk -F, 'NR > 1 && $1 == "dtape" && $3 + 0 > m { m = $3 + 0 } END { print m }' "$LW/data.csv")
+	lab_doctored_fails "no data.csv" "data.csv: every point, 3 runs each" 'rm data.csv'
+	lab_doctored_fails "a run deleted" "data.csv: every point, 3 runs each" 'sed -i 2d data.csv'
+	lab_doctored_fails "no tapeio output" "data.csv is what tapeio and fio reported" 'rm tapeio.jsonl'
+	lab_doctored_fails "no counters" "dtape runs add up to the drive's counters" 'rm dtape-after.txt'
+	lab_doctored_fails "no re-measurement" "a point measured again agrees (factor 3)" 'rm remeasure.csv'
+	lab_doctored_fails "a speed edited" "data.csv is what tapeio and fio reported" \
+		'awk -F, -v OFS=, "NR == 2 { \$8 = \$8 * 2 } 1" data.csv >x && mv x data.csv'
+	lab_doctored_fails "a run that moved more than it wrote" "every run: records x size = bytes, all positive" \
+		'jq -c "if .record_size == 4096 and .mode == \"direct\" then .bytes += 1 else . end" tapeio.jsonl >x && mv x tapeio.jsonl && csv_06 tapeio.jsonl fio.jsonl >data.csv'
+	lab_doctored_fails "one more page pinned" "dtape runs add up to the drive's counters" \
+		'awk "\$1 == \"pages_pinned\" { \$2 += 1 } 1" dtape-after.txt >x && mv x dtape-after.txt'
+	lab_doctored_fails "large direct records as costly as small ones" "direct: CPU per MiB falls as records grow" \
+		"jq -c 'if .record_size == $big and .mode == \"direct\" then .cpu_seconds *= 10000 else . end' tapeio.jsonl >x && mv x tapeio.jsonl && csv_06 tapeio.jsonl fio.jsonl >data.csv"
+	lab_doctored_fails "the point measured again 100 times slower" "a point measured again agrees (factor 3)" \
+		'jq -c ".seconds *= 100" re-tapeio.jsonl >x && mv x re-tapeio.jsonl; jq -c ".runtime_ms *= 100" re-fio.jsonl >x && mv x re-fio.jsonl; csv_06 re-tapeio.jsonl re-fio.jsonl >remeasure.csv'
+	lab_doctored_fails "no recording" "pin-cost trace: both sizes, both paths" 'rm pincost.dtr'
+	lab_doctored_fails "dtape crossover two sizes off" "answer: dtape crossover" \
+		"sed -i 's/^dtape_crossover:.*/dtape_crossover: $(off_by_two_06 dtape)/' answers.txt"
+	lab_doctored_fails "ext4 crossover two sizes off" "answer: ext4 crossover" \
+		"sed -i 's/^ext4_crossover:.*/ext4_crossover: $(off_by_two_06 ext4)/' answers.txt"
+	lab_doctored_fails "a size that was not measured" "answer: ext4 crossover" \
+		'sed -i "s/^ext4_crossover:.*/ext4_crossover: 600/" answers.txt'
+	for c in small:0 large:1; do
+		other=pinning
+		[ "$(cost_06 "${c#*:}")" = pinning ] && other=copying
+		lab_doctored_fails "the other cost at ${c%:*} records" "answer: dominant cost, ${c%:*} records" \
+			"sed -i 's/^cost_${c%:*}:.*/cost_${c%:*}: $other/' answers.txt"
+	done
+}

@@ -459,6 +459,45 @@ static void test_dtape_fallback_sync_and_queued(void **state)
 	assert_string_equal(dtape_why_name(DTAPE_NR_FALLBACKS), "?");
 }
 
+/* --summary groups trees by what happened; a dtape record that pinned is
+ * "direct (dtape)", not a block device's path. */
+static void on_tree_summary(struct dt_tree *t, void *arg)
+{
+	summary_add(arg, &ctx, t);
+}
+
+static void test_summary_names_the_dtape_engine(void **state)
+{
+	static const struct dt_callbacks sum_cbs = { .tree = on_tree_summary };
+	struct dt_summary *sum = summary_new();
+	struct dt_builder *b;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	ctx_setup();
+	b = dt_builder_new(&ctx, &sum_cbs, sum);
+	feed_root(b, 7, SYS_WRITE, 0, 0x7f0000001000ULL, 65536, -1);
+	enter(b, DT_VFS_WRITE);
+	enter(b, DT_DTAPE_WRITE);
+	enter(b, DT_DTAPE_PIN);
+	enter(b, DT_PUP_FAST);
+	leave(b, DT_PUP_FAST, 16);
+	leave(b, DT_DTAPE_PIN, 0);
+	leave(b, DT_DTAPE_WRITE, 65536);
+	leave(b, DT_VFS_WRITE, 65536);
+	feed(b, 7, EV_ROOT_EXIT, 0, 65536);
+	f = open_memstream(&out, &len);
+	summary_print(f, sum, &ctx, false);
+	fclose(f);
+	assert_non_null(strstr(out, "write buffered -> direct (dtape) "));
+	assert_null(strstr(out, "(bdev)"));
+	free(out);
+	dt_builder_free(b);
+	summary_free(sum);
+}
+
 /* /proc/PID/maps lines: only shared file mappings count, keyed as the
  * kernel keys the page cache (s_dev as major << 20 | minor, i_ino). */
 static void test_mappers_parse_line(void **state)
@@ -1171,6 +1210,7 @@ int main(void)
 		cmocka_unit_test(test_dtape_sync_queued),
 		cmocka_unit_test(test_dtape_aio_completion_after_return),
 		cmocka_unit_test(test_dtape_fallback_sync_and_queued),
+		cmocka_unit_test(test_summary_names_the_dtape_engine),
 		cmocka_unit_test(test_recorded_vfat_61),
 		cmocka_unit_test(test_recorded_vfat_612),
 		cmocka_unit_test(test_recorded_dot),
