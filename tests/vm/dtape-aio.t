@@ -105,9 +105,14 @@ all_balanced_ok "a failed request in a batch"
 stream_set 1024 1 20
 mt -f "$TAPE" rewind
 "$STREAM" -m libaio -q 16 -r 256k -s 4M --abandon "$TAPE" >/dev/null 2>&1 &
-sleep 0.5
+pid=$!
+# A libaio program cannot leave while its requests run: its exit stops in
+# exit_aio(), which waits for every one of them.  So "exited" means that.
+for _ in $(seq 100); do grep -q exit_aio "/proc/$pid/stack" 2>/dev/null && break; sleep 0.1; done
+grep -q exit_aio "/proc/$pid/stack" 2>/dev/null
+ok $? "the program is exiting, held in the kernel's exit_aio() by its requests"
 inflight=$(cat "$SYS/stream/inflight")
-ok "$([ "$inflight" -gt 0 ] && echo 0 || echo 1)" "requests are still in flight after the program exited ($inflight)"
+ok "$([ "$inflight" -gt 0 ] && echo 0 || echo 1)" "... which are still in flight in the driver ($inflight)"
 fails "dtape cannot be unloaded while requests are in flight" rmmod dtape
 # Should that have failed, the rest still needs a driver.
 [ -e /sys/module/dtape ] || load_dtape capacity_mb=128
