@@ -199,6 +199,8 @@ struct out_state {
 	unsigned devmaj, devmin;
 	bool devfilter;
 	int flush_known;	/* 0: not yet; 1: a regular file; 2: flush each tree */
+	uint64_t fired[DT_STEP__N];	/* entries per step, counted as events arrive */
+	bool done;		/* -n trees are out: the main loop may end */
 };
 
 static uint64_t now_ns(void)
@@ -253,7 +255,7 @@ static void on_tree(struct dt_tree *t, void *arg)
 		chrome_tree(s->chrome, s->c, t, &s->ro);
 	live_flush(s);
 	if (env.count && s->trees >= env.count)
-		exiting = 1;
+		s->done = true;
 }
 
 static void on_refault(struct dt_refault *r, void *arg)
@@ -324,7 +326,7 @@ static void print_end(struct out_state *s, double attach_ms)
 	if (s->sum)
 		summary_print(f, s->sum, c, env.json);
 	if (env.json)
-		render_json_end(f, c, s->trees, attach_ms);
+		render_json_end(f, c, s->fired, s->trees, attach_ms);
 	fflush(f);
 	fprintf(stderr, "diotrace: %ld syscall(s) traced, %" PRIu64 " event(s) lost%s\n", s->trees,
 		c->lost_total, c->lost_total ? " (ring buffer full: trees marked incomplete)" : "");
@@ -339,17 +341,37 @@ static void print_end(struct out_state *s, double attach_ms)
 	if (env.verbose || env.summary) {
 		fprintf(stderr, "diotrace: attached steps that never fired:");
 		for (unsigned i = 0; i < DT_STEP__N; i++)
-			if (c->steps[i].method && !c->steps[i].fired)
+			if (c->steps[i].method && !s->fired[i])
 				fprintf(stderr, " %s", c->steps[i].sym);
 		fputc('\n', stderr);
 	}
+}
+
+/*
+ * Where events go, one way: the ring buffer (or a recording) hands each to
+ * consume(), which counts what fired and feeds the tree builder; the
+ * builder calls on_tree() and friends, which render. Record mode writes
+ * events to the recording instead (record_event()).
+ */
+struct consumer {
+	struct out_state *s;
+	struct dt_builder *b;
+};
+
+static void consume(struct consumer *k, const void *data, size_t len)
+{
+	int step = dt_event_fired_step(data, len);
+
+	if (step >= 0)
+		k->s->fired[step]++;
+	dt_builder_feed(k->b, data, len);
 }
 
 /* ------------------------------------------------------------- report */
 
 static int report_event(const void *data, size_t len, void *arg)
 {
-	dt_builder_feed(arg, data, len);
+	consume(arg, data, len);
 	return 0;
 }
 
@@ -384,7 +406,8 @@ static int do_report(void)
 	if (env.summary)
 		s.sum = summary_new();
 	b = dt_builder_new(&c, &callbacks, &s);
-	rc = record_read(f, &c, report_event, b, err, sizeof(err));
+	rc = record_read(f, &c, report_event, &(struct consumer){ .s = &s, .b = b }, err,
+			 sizeof(err));
 	fclose(f);
 	if (rc) {
 		fprintf(stderr, "diotrace: %s: %s\n", env.report_file, err);
@@ -406,45 +429,41 @@ static int do_report(void)
 
 /* ------------------------------------------------------------- live */
 
-struct live {
-	struct out_state *s;
-	struct dt_builder *b;
-};
-
-static void rec_sym(struct out_state *s, uint64_t addr)
+/*
+ * Record mode: each address's name goes into the recording before the
+ * first event that needs it, so `report` symbolizes without kallsyms.
+ */
+static void record_event(struct out_state *s, const void *data, size_t len)
 {
-	size_t before = s->c->nsyms;
-	const char *n;
+	const struct dt_event *e = data;
+	int step = dt_event_fired_step(data, len);
 
-	if (!addr)
-		return;
-	n = dt_sym_name(s->c, addr);
-	if (n && s->c->nsyms > before)
-		record_write_sym(s->rec, addr, n);
+	if (step >= 0)
+		s->fired[step]++;
+	if (len >= sizeof(*e)) {
+		const uint64_t addrs[] = { e->obj.fn1, e->obj.fn2, e->ip };
+
+		for (size_t i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++) {
+			bool added;
+			const char *n = dt_sym_resolve(s->c, addrs[i], &added);
+
+			if (n && added)
+				record_write_sym(s->rec, addrs[i], n);
+		}
+	}
+	record_write_event(s->rec, data, len);
+	if (len >= sizeof(*e) && e->type == EV_ROOT_EXIT && ++s->trees >= env.count && env.count)
+		s->done = true;
 }
 
 static int handle_event(void *ctx, void *data, size_t len)
 {
-	struct live *l = ctx;
-	const struct dt_event *e = data;
+	struct consumer *k = ctx;
 
-	if (l->s->rec) {
-		/* names first, so `report` can symbolize without kallsyms */
-		if (len >= sizeof(*e)) {
-			rec_sym(l->s, e->obj.fn1);
-			rec_sym(l->s, e->obj.fn2);
-			rec_sym(l->s, e->ip);
-		}
-		record_write_event(l->s->rec, data, len);
-		if (len >= sizeof(*e) && e->type == EV_ROOT_EXIT)
-			l->s->trees++;
-		if (len >= sizeof(*e) && e->type == EV_ENTER && e->step < DT_STEP__N)
-			l->s->c->steps[e->step].fired++;
-		if (env.count && l->s->trees >= env.count)
-			exiting = 1;
-		return 0;
-	}
-	dt_builder_feed(l->b, data, len);
+	if (k->s->rec)
+		record_event(k->s, data, len);
+	else
+		consume(k, data, len);
 	return 0;
 }
 
@@ -596,7 +615,7 @@ struct session {
 	struct dt_ctx *c;
 	struct dt_stepcfg *cfg;
 	struct out_state s;
-	struct live l;
+	struct consumer k;
 	struct links ls;
 	struct resolver *r;
 	struct diotrace_bpf *skel;
@@ -896,9 +915,9 @@ static int open_output(struct session *ss)
 	s->ro.show_folded = env.all;
 	if (env.summary)
 		s->sum = summary_new();
-	ss->l.b = dt_builder_new(ss->c, &callbacks, s);
-	ss->rb = ring_buffer__new(bpf_map__fd(ss->skel->maps.events), handle_event, &ss->l, NULL);
-	if (!ss->rb || !ss->l.b) {
+	ss->k.b = dt_builder_new(ss->c, &callbacks, s);
+	ss->rb = ring_buffer__new(bpf_map__fd(ss->skel->maps.events), handle_event, &ss->k, NULL);
+	if (!ss->rb || !ss->k.b) {
 		fprintf(stderr, "diotrace: cannot set up the ring buffer\n");
 		return -1;
 	}
@@ -927,7 +946,7 @@ static void poll_events(struct session *ss)
 {
 	uint64_t deadline = env.duration > 0 ? now_ns() + (uint64_t)(env.duration * 1e9) : 0;
 
-	while (!exiting) {
+	while (!exiting && !ss->s.done) {
 		int e = ring_buffer__poll(ss->rb, 100);
 
 		if (e < 0 && e != -EINTR) {
@@ -974,7 +993,7 @@ static int finish_output(struct session *ss)
 		s->rec = NULL;
 		fprintf(stderr, "diotrace: recorded to %s\n", env.out);
 	}
-	dt_builder_flush(ss->l.b);
+	dt_builder_flush(ss->k.b);
 	print_end(s, ss->attach_ms);
 	if (env.cmd && WIFEXITED(ss->status))
 		return WEXITSTATUS(ss->status);
@@ -1027,7 +1046,7 @@ static void end_session(struct session *ss, int rc)
 	if (ss->go[1] >= 0)
 		close(ss->go[1]);
 	ring_buffer__free(ss->rb);
-	dt_builder_free(ss->l.b);
+	dt_builder_free(ss->k.b);
 	summary_free(ss->s.sum);
 	close_chrome(&ss->s);
 	if (ss->s.rec)
@@ -1052,7 +1071,7 @@ static int do_trace(void)
 	ss.c = &c;
 	ss.cfg = cfg;
 	ss.s = (struct out_state){ .c = &c, .out = stdout };
-	ss.l = (struct live){ .s = &ss.s };
+	ss.k = (struct consumer){ .s = &ss.s };
 	ss.go[0] = ss.go[1] = -1;
 
 	if (check_filters(&ss) || resolve_steps(&ss)) {

@@ -35,8 +35,15 @@ const char *dt_step_label(const struct dt_ctx *c, unsigned step)
 
 const char *dt_sym_name(struct dt_ctx *c, uint64_t addr)
 {
+	return dt_sym_resolve(c, addr, NULL);
+}
+
+const char *dt_sym_resolve(struct dt_ctx *c, uint64_t addr, bool *added)
+{
 	const char *n;
 
+	if (added)
+		*added = false;
 	if (!addr)
 		return NULL;
 	for (size_t i = 0; i < c->nsyms; i++)
@@ -47,7 +54,19 @@ const char *dt_sym_name(struct dt_ctx *c, uint64_t addr)
 	n = c->addr2name(addr, c->addr2name_arg);
 	if (!n || !dt_sym_add(c, addr, n))
 		return NULL;
+	if (added)
+		*added = true;
 	return c->syms[c->nsyms - 1].name;
+}
+
+int dt_event_fired_step(const void *data, size_t len)
+{
+	const struct dt_event *e = data;
+
+	if (len < sizeof(*e) || (e->type != EV_ENTER && e->type != EV_REFAULT) ||
+	    e->step >= DT_STEP__N)
+		return -1;
+	return e->step;
 }
 
 bool dt_sym_add(struct dt_ctx *c, uint64_t addr, const char *name)

@@ -33,7 +33,7 @@ struct dt_stepinfo {
 	 * builder sign-extends it (this byte sat in padding: recordings keep
 	 * their layout) */
 	uint8_t ret_s32;
-	uint64_t fired;			/* live counter, not recorded */
+	uint64_t reserved;		/* zero; recordings keep their layout */
 };
 
 struct dt_flagname {
@@ -74,7 +74,14 @@ struct dt_ctx {
 
 const char *dt_step_label(const struct dt_ctx *c, unsigned step);
 const char *dt_sym_name(struct dt_ctx *c, uint64_t addr);
+/* dt_sym_name(), and *@added says whether this call learnt the name. */
+const char *dt_sym_resolve(struct dt_ctx *c, uint64_t addr, bool *added);
 bool dt_sym_add(struct dt_ctx *c, uint64_t addr, const char *name);
+/*
+ * The step an event shows firing (an entry or a refault), or -1: what
+ * "attached steps that never fired" is counted from.
+ */
+int dt_event_fired_step(const void *data, size_t len);
 /* Is @path @prefix itself or a file under it (--path)? */
 bool dt_path_under(const char *path, const char *prefix);
 const char *dt_cat_name(unsigned cat);

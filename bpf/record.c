@@ -79,7 +79,6 @@ int record_write_header(FILE *f, const struct dt_ctx *c)
 		memset(&rs, 0, sizeof(rs));
 		rs.id = i;
 		rs.si = c->steps[i];
-		rs.si.fired = 0;	/* live counter */
 		if (put(f, REC_STEP, &rs, sizeof(rs)))
 			return -1;
 	}

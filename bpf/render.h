@@ -22,7 +22,9 @@ void render_json_worker(FILE *f, struct dt_ctx *c, const struct dt_worker *w);
 /* docs/diotrace-json.md's version; the end object carries it (2: the end
  * object says whether the machine was emulated) */
 #define DT_JSON_SCHEMA 2
-void render_json_end(FILE *f, const struct dt_ctx *c, long trees, double attach_ms);
+/* @fired: entries per step (DT_STEP__N of them), for "never_fired". */
+void render_json_end(FILE *f, const struct dt_ctx *c, const uint64_t *fired, long trees,
+		     double attach_ms);
 void render_dot(FILE *f, struct dt_ctx *c, struct dt_tree *t, const struct render_opts *o);
 
 /* Human-readable key arguments of one node. */

@@ -258,7 +258,8 @@ void render_json_refault(FILE *f, struct dt_ctx *c, const struct dt_refault *r)
 	fprintf(f, "}\n");
 }
 
-void render_json_end(FILE *f, const struct dt_ctx *c, long trees, double attach_ms)
+void render_json_end(FILE *f, const struct dt_ctx *c, const uint64_t *fired, long trees,
+		     double attach_ms)
 {
 	bool first = true;
 
@@ -269,7 +270,7 @@ void render_json_end(FILE *f, const struct dt_ctx *c, long trees, double attach_
 	fprintf(f, ",\"trees\":%ld,\"lost\":%" PRIu64 ",\"attach_ms\":%.1f,\"never_fired\":[",
 		trees, c->lost_total, attach_ms);
 	for (unsigned i = 0; i < DT_STEP__N; i++)
-		if (c->steps[i].method && !c->steps[i].fired) {
+		if (c->steps[i].method && !fired[i]) {
 			fprintf(f, "%s", first ? "" : ",");
 			json_str(f, c->steps[i].sym);
 			first = false;

@@ -206,8 +206,6 @@ int dt_builder_feed(struct dt_builder *b, const void *data, size_t len)
 		n = add_child(o->t->cur, e, NODE_CALL);
 		if (n)
 			o->t->cur = n;
-		if (e->step < DT_STEP__N)
-			b->c->steps[e->step].fired++;
 		break;
 	case EV_FILE:
 		/* an async request's file: the tree's first one names it */
@@ -277,8 +275,6 @@ int dt_builder_feed(struct dt_builder *b, const void *data, size_t len)
 		memcpy(r.comm, &e->args[2], DT_COMM_LEN);
 		if (b->cb.refault)
 			b->cb.refault(&r, b->arg);
-		if (e->step < DT_STEP__N)
-			b->c->steps[e->step].fired++;
 		break;
 	}
 	default:

@@ -7,6 +7,16 @@ DTAPE_KO=$DIOLAB_ROOT/build/modules/$KREL/dtape.ko
 BIN=$DIOLAB_ROOT/build/bin
 LABFS=$DIOLAB_ROOT/vm/guest/labfs
 
+# ksym NAME: NAME is a symbol of the running kernel's image (not a
+# module's).  Reading /proc/kallsyms takes seconds under TCG, and the
+# image's part of it cannot change while the guest runs: it is read once
+# per boot (/tmp is the guest's own tmpfs).
+ksym() {
+	local f=/tmp/diolab-vmlinux-syms
+	[ -s $f ] || { awk 'NF == 3 { print $3 }' /proc/kallsyms >$f.$$ && mv $f.$$ $f; }
+	grep -qxF "$1" $f
+}
+
 vmstat_get() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
 
 # FOLL_PIN pins must all be released once the I/O is over.  The node

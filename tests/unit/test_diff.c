@@ -286,8 +286,10 @@ static void test_json_output(void **state)
 
 struct to_json {
 	struct dt_ctx *c;
+	struct dt_builder *b;
 	FILE *f;
 	long n;
+	uint64_t fired[DT_STEP__N];
 };
 
 static void json_tree(struct dt_tree *t, void *arg)
@@ -299,9 +301,15 @@ static void json_tree(struct dt_tree *t, void *arg)
 	tj->n++;
 }
 
+/* As report does: count what fired, then build the trees. */
 static int json_event(const void *data, size_t len, void *arg)
 {
-	dt_builder_feed(arg, data, len);
+	struct to_json *tj = arg;
+	int step = dt_event_fired_step(data, len);
+
+	if (step >= 0)
+		tj->fired[step]++;
+	dt_builder_feed(tj->b, data, len);
 	return 0;
 }
 
@@ -310,8 +318,7 @@ static void report_json(const char *name, const char *path)
 {
 	static const struct dt_callbacks cb = { .tree = json_tree };
 	static struct dt_ctx c;
-	struct to_json tj = { .c = &c, .f = fopen(path, "w") };
-	struct dt_builder *b = dt_builder_new(&c, &cb, &tj);
+	static struct to_json tj;
 	char in[512], err[160];
 	FILE *f;
 
@@ -319,13 +326,17 @@ static void report_json(const char *name, const char *path)
 	f = record_open(in);
 	assert_non_null(f);
 	memset(&c, 0, sizeof(c));
+	memset(&tj, 0, sizeof(tj));
 	dt_ctx_init_static(&c);
-	assert_int_equal(record_read(f, &c, json_event, b, err, sizeof(err)), 0);
+	tj.c = &c;
+	tj.f = fopen(path, "w");
+	tj.b = dt_builder_new(&c, &cb, &tj);
+	assert_int_equal(record_read(f, &c, json_event, &tj, err, sizeof(err)), 0);
 	fclose(f);
-	dt_builder_flush(b);
-	render_json_end(tj.f, &c, tj.n, 0);
+	dt_builder_flush(tj.b);
+	render_json_end(tj.f, &c, tj.fired, tj.n, 0);
 	fclose(tj.f);
-	dt_builder_free(b);
+	dt_builder_free(tj.b);
 	free(c.syms);
 }
 

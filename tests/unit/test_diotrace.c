@@ -941,6 +941,7 @@ static void test_path_filter_is_by_component(void **state)
 static void test_end_object_carries_the_schema(void **state)
 {
 	static struct dt_ctx c;
+	uint64_t fired[DT_STEP__N] = { 0 };
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
@@ -949,7 +950,7 @@ static void test_end_object_carries_the_schema(void **state)
 	dt_ctx_init_static(&c);
 	snprintf(c.release, sizeof(c.release), "6.1.0-test");
 	c.lost_total = 3;
-	render_json_end(f, &c, 7, 12.5);
+	render_json_end(f, &c, fired, 7, 12.5);
 	fclose(f);
 	assert_string_equal(buf, "{\"type\":\"end\",\"schema\":2,\"kernel\":\"6.1.0-test\","
 			    "\"emulated\":null,\"accel\":\"unknown\",\"trees\":7,\"lost\":3,\"attach_ms\":12.5,\"never_fired\":[]}\n");

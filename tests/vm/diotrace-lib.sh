@@ -8,7 +8,7 @@ DT_OUT=${DT_OUT:-/tmp/diotrace.json}
 
 # The pinning API this kernel's DIO uses: FOLL_PIN once iov_iter_extract_pages
 # exists (it replaced iov_iter_get_pages2 in the DIO paths), FOLL_GET before.
-if grep -qw iov_iter_extract_pages /proc/kallsyms; then
+if ksym iov_iter_extract_pages; then
 	PIN_FN=pin_user_pages_fast PIN_KIND=PIN
 else
 	PIN_FN=get_user_pages_fast PIN_KIND=GET

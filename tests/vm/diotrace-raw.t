@@ -24,7 +24,7 @@ dt_chain_ok "raw O_DIRECT write chain" "$t" vfs_write blkdev_write_iter kiocb_in
 	"$PIN_FN" 'submit_bio|submit_bio_wait'
 is "$(dt_field "$t" '[.dio, .ret, .pages_pinned] | @tsv')" "$(printf 'true\t65536\t16')" \
 	"direct, 65536 bytes, 16 pages"
-if grep -q ' blkdev_direct_IO\.part\.0$' /proc/kallsyms; then
+if ksym blkdev_direct_IO.part.0; then
 	dt_chain_ok "the .part.0 clone is what ran" "$t" 'blkdev_direct_IO\.part\.0'
 else
 	dt_chain_ok "blkdev_direct_IO is called directly" "$t" blkdev_direct_IO
