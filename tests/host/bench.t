@@ -2,10 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # make bench's smoke run: QUICK=1 on the newest lab kernel must produce a
 # report that parses and leads with ratios, and every benchmark must finish.
-set -uo pipefail
-top=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$top"
-. tests/lib/tap.sh
+. "$(dirname "$0")/../lib/host.sh"
 
 out=build/test-results/bench
 rm -rf "$out"

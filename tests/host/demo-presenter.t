@@ -3,10 +3,7 @@
 # make demo's presenter mode, as a presenter drives it: PAUSE=1 holds each
 # scene until Enter reaches the host's stdin, and the end of input lets the
 # rest run on.  Bad SCENE values are refused before any VM boots.
-set -uo pipefail
-top=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$top"
-. tests/lib/tap.sh
+. "$(dirname "$0")/../lib/host.sh"
 
 for bad in 7 0 2,x 2,2 ','; do
 	out=$(SCENE=$bad PAUSE=1 scripts/demo </dev/null 2>&1)

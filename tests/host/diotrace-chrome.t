@@ -6,10 +6,7 @@
 # itself refuse doctored copies; and a real viewer, speedscope from npm in
 # Debian's headless Chromium, must open them without a complaint and
 # refuse the doctored ones.  No root, no VM.
-set -uo pipefail
-top=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$top"
-. tests/lib/tap.sh
+. "$(dirname "$0")/../lib/host.sh"
 D=build/bin/diotrace
 CHECK=tests/lib/chrome-trace-check
 [ -x $D ] || { echo "1..0 # SKIP diotrace not built"; exit 0; }

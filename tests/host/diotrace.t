@@ -3,10 +3,7 @@
 # diotrace on the build host, whose kernel refuses fentry and has no kprobes:
 # it must degrade to tracepoints, say what is lost, and still root a tree
 # per syscall with the block layer's bio underneath.
-set -uo pipefail
-top=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$top"
-. tests/lib/tap.sh
+. "$(dirname "$0")/../lib/host.sh"
 D=build/bin/diotrace
 [ -x $D ] || { echo "1..0 # SKIP diotrace not built"; exit 0; }
 

@@ -5,10 +5,7 @@
 # lab's solution/: its skeleton has all its files and no markers; solution,
 # skeleton and each bug patch build for both lab kernels, sparse-clean for
 # the solution; checkpatch --strict is clean on the solution.
-set -uo pipefail
-top=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$top"
-. tests/lib/tap.sh
+. "$(dirname "$0")/../lib/host.sh"
 gen=labs/lib/generate-skels
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -4,10 +4,7 @@
 # lab has its parts, each README carries excerpts for both lab kernels, a
 # checker with nothing to grade exits 2 naming the fix, and the recordings
 # shipped for students without a VM are the runs the fixtures came from.
-set -uo pipefail
-top=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$top"
-. tests/lib/tap.sh
+. "$(dirname "$0")/../lib/host.sh"
 
 check "labs/README.md's index matches every lab.meta" labs/lib/index --check
 

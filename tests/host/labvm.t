@@ -2,10 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # vm/labvm itself: boots each lab kernel, returns exit status and output,
 # brings files back, times out hung guests, reports panics, leaves no QEMU.
-set -uo pipefail
-top=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$top"
-. tests/lib/tap.sh
+. "$(dirname "$0")/../lib/host.sh"
 
 labvm() { vm/labvm "$@" </dev/null; }
 # QEMU processes of one labvm run, found by its console log's path (other

@@ -4,10 +4,7 @@
 # README's `make`, a labvm command, dtape and one diotrace trace; two users'
 # VMs at once, machine slots that say when they are all taken; and a kernel
 # image only root can read.
-set -uo pipefail
-top=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$top"
-. tests/lib/tap.sh
+. "$(dirname "$0")/../lib/host.sh"
 
 [ "$(id -u)" = 0 ] || { echo "1..0 # SKIP needs root to act as other users (setpriv)"; exit 0; }
 

@@ -3,10 +3,7 @@
 # The workloads' command lines: a number that is not one is refused with
 # exit 2 and a message naming the argument, before any file is touched
 # (strtoll(..., NULL) used to read "12abc" as 12 and "abc" as 0).
-set -uo pipefail
-top=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$top"
-. tests/lib/tap.sh
+. "$(dirname "$0")/../lib/host.sh"
 
 B=build/bin
 tmp=$(mktemp -d)

@@ -1,5 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
-# Checks shared by the in-VM tests.  Source after tests/lib/tap.sh.
+# The prologue of every tests/vm/*.t, and the checks they share: strict
+# mode, tests/lib/tap.sh, and the guest's paths.  Source it first:
+#     . "$DIOLAB_ROOT/tests/lib/guest.sh"
+set -uo pipefail
+. "$DIOLAB_ROOT/tests/lib/tap.sh"
 
 : "${DIOLAB_ROOT:?run this inside the lab VM (vm/labvm) or with labvm --native}"
 KREL=$(uname -r)

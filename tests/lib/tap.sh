@@ -8,6 +8,9 @@
 #   done_testing                           prints the plan; exit 1 on failure
 # A failing test prints what it got, so a CI log is enough to debug it.
 
+# Sourced once: a second time would restart the count.
+[ -z "${_tap_loaded:-}" ] || return 0
+_tap_loaded=1
 _tap_n=0
 _tap_failed=0
 

@@ -4,8 +4,6 @@
 # fallback note, refaults, FOLL_GET refs invisible to vmstat, stalls) and
 # the summary table.  The whole walkthrough runs on 6.12 only (it takes
 # minutes under TCG); 6.1 replays one scene with SCENE=3.
-set -uo pipefail
-. "$DIOLAB_ROOT/tests/lib/tap.sh"
 . "$DIOLAB_ROOT/tests/lib/guest.sh"
 
 m() { sed -n "s/^| $1 | \(.*\) |$/\1/p" /tmp/demo.out; }

@@ -4,8 +4,6 @@
 # io_submit (or at the io-wq worker when io_uring punts, forced here once
 # with IOSQE_ASYNC), and must reach
 # the same direct-I/O chain as a plain write().
-set -uo pipefail
-. "$DIOLAB_ROOT/tests/lib/tap.sh"
 . "$DIOLAB_ROOT/tests/lib/guest.sh"
 . "$DIOLAB_ROOT/tests/vm/diotrace-lib.sh"
 dt_require

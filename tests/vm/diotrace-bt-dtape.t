@@ -4,8 +4,6 @@
 # story: pins, a buffer that cannot be pinned, the queue's submissions,
 # transfers and completions, and stalls that match the driver's own
 # counter.
-set -uo pipefail
-. "$DIOLAB_ROOT/tests/lib/tap.sh"
 . "$DIOLAB_ROOT/tests/lib/guest.sh"
 . "$DIOLAB_ROOT/tests/vm/diotrace-lib.sh"
 dt_require

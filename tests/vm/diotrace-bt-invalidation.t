@@ -2,8 +2,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # bpf/bpftrace/invalidation.bt must load and report on this kernel
 # (bpftrace 0.17 syntax, both lab kernels).
-set -uo pipefail
-. "$DIOLAB_ROOT/tests/lib/tap.sh"
 . "$DIOLAB_ROOT/tests/lib/guest.sh"
 . "$DIOLAB_ROOT/tests/vm/diotrace-lib.sh"
 dt_require

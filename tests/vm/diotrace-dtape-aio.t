@@ -6,8 +6,6 @@
 # io_uring_enter has returned, and the streaming model's stalls, tied to
 # the process that let the drive run dry.  diotrace's stall count must
 # equal the driver's own counter.
-set -uo pipefail
-. "$DIOLAB_ROOT/tests/lib/tap.sh"
 . "$DIOLAB_ROOT/tests/lib/guest.sh"
 . "$DIOLAB_ROOT/tests/vm/diotrace-lib.sh"
 dt_require

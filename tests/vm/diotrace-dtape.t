@@ -3,8 +3,6 @@
 # diotrace on the dtape char driver (module BTF): one 64 KiB record written
 # in each of the driver's modes must show its own path: pinned user pages
 # (direct), get_user_pages references (legacy), or a copy (buffered).
-set -uo pipefail
-. "$DIOLAB_ROOT/tests/lib/tap.sh"
 . "$DIOLAB_ROOT/tests/lib/guest.sh"
 . "$DIOLAB_ROOT/tests/vm/diotrace-lib.sh"
 dt_require

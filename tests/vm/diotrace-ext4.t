@@ -2,8 +2,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # diotrace on ext4: the iomap path.  Extending O_DIRECT writes stay direct
 # here (unlike vfat), misalignment is EINVAL, ->direct_IO is not involved.
-set -uo pipefail
-. "$DIOLAB_ROOT/tests/lib/tap.sh"
 . "$DIOLAB_ROOT/tests/lib/guest.sh"
 . "$DIOLAB_ROOT/tests/vm/diotrace-lib.sh"
 dt_require

@@ -4,8 +4,6 @@
 # the functions diotrace reports, in its order, must be a subsequence of
 # what `trace-cmd record -p function_graph` shows.  This catches a tree
 # that invents calls, misorders them or nests them wrongly.
-set -uo pipefail
-. "$DIOLAB_ROOT/tests/lib/tap.sh"
 . "$DIOLAB_ROOT/tests/lib/guest.sh"
 . "$DIOLAB_ROOT/tests/vm/diotrace-lib.sh"
 dt_require

@@ -1,6 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# Helpers for the diotrace in-VM tests.  Source after tests/lib/tap.sh and
-# tests/lib/guest.sh.  Trees are checked from `diotrace --json` output.
+# Helpers for the diotrace in-VM tests.  Source after tests/lib/guest.sh.  Trees are checked from `diotrace --json` output.
 
 DIOTRACE=$BIN/diotrace
 DIOLOAD=$BIN/dioload

@@ -5,8 +5,6 @@
 # flush, the invalidation and the unmap to that write, and show the first
 # process's next touch as a refault.  A mapper that was there before
 # diotrace started must be named too.
-set -uo pipefail
-. "$DIOLAB_ROOT/tests/lib/tap.sh"
 . "$DIOLAB_ROOT/tests/lib/guest.sh"
 . "$DIOLAB_ROOT/tests/vm/diotrace-lib.sh"
 dt_require

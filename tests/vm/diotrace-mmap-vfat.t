@@ -4,8 +4,6 @@
 # second process overwrites pages 0-1 with O_DIRECT.  diotrace must tie the
 # flush, the invalidation and the unmap to that write, and show the first
 # process's next touch as a refault.
-set -uo pipefail
-. "$DIOLAB_ROOT/tests/lib/tap.sh"
 . "$DIOLAB_ROOT/tests/lib/guest.sh"
 . "$DIOLAB_ROOT/tests/vm/diotrace-lib.sh"
 dt_require

@@ -3,8 +3,6 @@
 # diotrace on a raw block device (block/fops.c): blkdev_direct_IO, which
 # 6.1 reaches only through its .part.0 clone, so fentry on the plain name
 # alone would miss it; diotrace adds a kprobe on the clone.
-set -uo pipefail
-. "$DIOLAB_ROOT/tests/lib/tap.sh"
 . "$DIOLAB_ROOT/tests/lib/guest.sh"
 . "$DIOLAB_ROOT/tests/vm/diotrace-lib.sh"
 dt_require

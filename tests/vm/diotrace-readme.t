@@ -5,8 +5,6 @@
 # libc over the VM's 9p host root (on 6.12 netfs pins the reader's buffer
 # for it, which looked like direct I/O) and its read of /dev/zero are left
 # out and counted; --include-9p brings 9p files back, named for what they are.
-set -uo pipefail
-. "$DIOLAB_ROOT/tests/lib/tap.sh"
 . "$DIOLAB_ROOT/tests/lib/guest.sh"
 . "$DIOLAB_ROOT/tests/vm/diotrace-lib.sh"
 dt_require

@@ -2,8 +2,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # diotrace -c COMM and -p PID on running processes, and a clean detach on
 # SIGINT: no program stays loaded.
-set -uo pipefail
-. "$DIOLAB_ROOT/tests/lib/tap.sh"
 . "$DIOLAB_ROOT/tests/lib/guest.sh"
 . "$DIOLAB_ROOT/tests/vm/diotrace-lib.sh"
 dt_require

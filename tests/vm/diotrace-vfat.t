@@ -2,8 +2,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # diotrace on vfat: the generic (fs/direct-io.c) path, its buffered fallback
 # for extending writes, EINVAL for misalignment, and an O_DIRECT read.
-set -uo pipefail
-. "$DIOLAB_ROOT/tests/lib/tap.sh"
 . "$DIOLAB_ROOT/tests/lib/guest.sh"
 . "$DIOLAB_ROOT/tests/vm/diotrace-lib.sh"
 dt_require

@@ -2,8 +2,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # diotrace on xfs: xfs_file_dio_write_aligned into iomap.  Extending writes stay
 # direct, misalignment is EINVAL before iomap runs.
-set -uo pipefail
-. "$DIOLAB_ROOT/tests/lib/tap.sh"
 . "$DIOLAB_ROOT/tests/lib/guest.sh"
 . "$DIOLAB_ROOT/tests/vm/diotrace-lib.sh"
 dt_require

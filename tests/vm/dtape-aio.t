@@ -6,8 +6,6 @@
 #   both io_uring paths (inline with IOCB_NOWAIT, and io-wq);
 #   exiting with requests in flight; no module unload meanwhile;
 #   the model: sync stalls on most records, queued I/O does not.
-set -uo pipefail
-. "$DIOLAB_ROOT/tests/lib/tap.sh"
 . "$DIOLAB_ROOT/tests/lib/guest.sh"
 . "$DIOLAB_ROOT/tests/vm/dtape-lib.sh"
 require_dtape_build

@@ -2,8 +2,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # dtape: device nodes, sysfs, exclusive open, O_NONBLOCK, BTF, tracepoints,
 # the debugfs copy-bound knob, and module parameter checks.
-set -uo pipefail
-. "$DIOLAB_ROOT/tests/lib/tap.sh"
 . "$DIOLAB_ROOT/tests/lib/guest.sh"
 . "$DIOLAB_ROOT/tests/vm/dtape-lib.sh"
 require_dtape_build

@@ -2,8 +2,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # dtape: end of medium, write protection, EFAULT from bad, read-only and
 # half-mapped buffers, a short read buffer, O_DIRECT alignment.
-set -uo pipefail
-. "$DIOLAB_ROOT/tests/lib/tap.sh"
 . "$DIOLAB_ROOT/tests/lib/guest.sh"
 . "$DIOLAB_ROOT/tests/vm/dtape-lib.sh"
 require_dtape_build

@@ -3,8 +3,6 @@
 # dtape: checksummed round trips through every path and record sizes from
 # 1 byte to 4 MiB; files and filemarks; rewinding and non-rewinding closes;
 # pin and reference balance after each part.
-set -uo pipefail
-. "$DIOLAB_ROOT/tests/lib/tap.sh"
 . "$DIOLAB_ROOT/tests/lib/guest.sh"
 . "$DIOLAB_ROOT/tests/vm/dtape-lib.sh"
 require_dtape_build

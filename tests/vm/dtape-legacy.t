@@ -4,8 +4,6 @@
 # references. Those references are invisible in /proc/vmstat's pin
 # counters, so look at memory instead: a leak would keep every buffer page
 # alive, and 24 rounds through fresh 4 MiB buffers would hold 96 MiB.
-set -uo pipefail
-. "$DIOLAB_ROOT/tests/lib/tap.sh"
 . "$DIOLAB_ROOT/tests/lib/guest.sh"
 . "$DIOLAB_ROOT/tests/vm/dtape-lib.sh"
 require_dtape_build

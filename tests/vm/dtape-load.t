@@ -2,8 +2,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # dtape: module lifetime. rmmod is refused while a drive is open, and 50
 # loads and unloads leave nothing behind.
-set -uo pipefail
-. "$DIOLAB_ROOT/tests/lib/tap.sh"
 . "$DIOLAB_ROOT/tests/lib/guest.sh"
 . "$DIOLAB_ROOT/tests/vm/dtape-lib.sh"
 require_dtape_build

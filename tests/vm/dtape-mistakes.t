@@ -7,8 +7,6 @@
 #   tapeio -m would change the driver's mode for later commands;
 #   maxima since load passed off as one run's figures;
 #   stalls that cost nothing.
-set -uo pipefail
-. "$DIOLAB_ROOT/tests/lib/tap.sh"
 . "$DIOLAB_ROOT/tests/lib/guest.sh"
 . "$DIOLAB_ROOT/tests/vm/dtape-lib.sh"
 require_dtape_build

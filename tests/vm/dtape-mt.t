@@ -2,8 +2,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # dtape: a scripted session with the real mt (mt-st), each step checked
 # against the fields mt status prints.
-set -uo pipefail
-. "$DIOLAB_ROOT/tests/lib/tap.sh"
 . "$DIOLAB_ROOT/tests/lib/guest.sh"
 . "$DIOLAB_ROOT/tests/vm/dtape-lib.sh"
 require_dtape_build

@@ -2,8 +2,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # dtape: GNU tar archives of real directory trees, several per tape, and dd
 # with a range of block sizes.
-set -uo pipefail
-. "$DIOLAB_ROOT/tests/lib/tap.sh"
 . "$DIOLAB_ROOT/tests/lib/guest.sh"
 . "$DIOLAB_ROOT/tests/vm/dtape-lib.sh"
 require_dtape_build

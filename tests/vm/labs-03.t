@@ -4,8 +4,7 @@
 # own trace, check at full score; the README's excerpts match the run; the
 # checker fails without a run and on one doctored trace (the full doctored
 # matrix runs on the host: tests/host/labs-checkers.t).
-set -uo pipefail
-. "$DIOLAB_ROOT/tests/lib/tap.sh"
+. "$DIOLAB_ROOT/tests/lib/guest.sh"
 . "$DIOLAB_ROOT/tests/lib/labs.sh"
 
 lab_run_ok 03-mmap-invalidation

@@ -3,8 +3,6 @@
 # Lab 04 as the course runs it: the kit's solution scores full marks, the
 # generated skeleton builds and fails, and each bug patch in bugs/ fails
 # exactly the checker line meant for it.
-set -uo pipefail
-. "$DIOLAB_ROOT/tests/lib/tap.sh"
 . "$DIOLAB_ROOT/tests/lib/guest.sh"
 . "$DIOLAB_ROOT/tests/lib/labs.sh"
 LAB=04-dio-char-driver

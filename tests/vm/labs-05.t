@@ -4,8 +4,6 @@
 # generated skeleton builds and fails, and each bug patch in bugs/ fails
 # exactly the checker line meant for it. The clients share one step-2
 # measurement (LAB05_OBSERVED): it takes half a minute and grades no client.
-set -uo pipefail
-. "$DIOLAB_ROOT/tests/lib/tap.sh"
 . "$DIOLAB_ROOT/tests/lib/guest.sh"
 . "$DIOLAB_ROOT/tests/lib/labs.sh"
 LAB=05-aio-streaming

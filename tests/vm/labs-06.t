@@ -6,8 +6,6 @@
 # README's excerpts match the run; the checker fails without a run and on
 # one doctored count (the full doctored matrix runs on the host:
 # tests/host/labs-checkers.t).
-set -uo pipefail
-. "$DIOLAB_ROOT/tests/lib/tap.sh"
 . "$DIOLAB_ROOT/tests/lib/guest.sh"
 . "$DIOLAB_ROOT/tests/lib/labs.sh"
 

@@ -1,8 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # The guest environment the labs rely on.
-set -uo pipefail
-. "$DIOLAB_ROOT/tests/lib/tap.sh"
 . "$DIOLAB_ROOT/tests/lib/guest.sh"
 
 for fs in proc sysfs devtmpfs tracefs debugfs bpf; do
