@@ -29,6 +29,7 @@
 #include "lib/numarg.h"
 #include "lib/pattern.h"
 #include "lib/tapedev.h"
+#include "../module/dtape_abi.h"
 
 #define MODE_PARAM "/sys/module/dtape/parameters/mode"
 #define MAX_RECORD (64UL << 20)
@@ -110,10 +111,15 @@ static void usage(FILE *out)
 		"Exit status: 0 on success, 1 if I/O or a check failed, 2 for bad usage.\n");
 }
 
+/* A name of the driver's mode parameter (dtape_abi.h); "auto" only if allowed. */
 static bool valid_path_name(const char *name, bool allow_auto)
 {
-	return !strcmp(name, "direct") || !strcmp(name, "buffered") ||
-	       !strcmp(name, "legacy") || (allow_auto && !strcmp(name, "auto"));
+	static const char *const modes[DTAPE_NR_MODES] = DTAPE_MODE_NAMES;
+
+	for (int i = 0; i < DTAPE_NR_MODES; i++)
+		if (modes[i] && !strcmp(name, modes[i]))
+			return allow_auto || i != DTAPE_MODE_AUTO;
+	return false;
 }
 
 static int parse_args(int argc, char **argv, struct options *o)

@@ -11,5 +11,7 @@ $(BIN)/tapeio $(BIN)/tapestream $(BIN)/tapeprobe $(BIN)/dioload $(BIN)/mmaprace:
 	workloads/lib/numarg.c workloads/lib/numarg.h
 # One data pattern, so tapeio and tapestream write the same bytes for a seed.
 $(BIN)/tapeio $(BIN)/tapestream: workloads/lib/pattern.c workloads/lib/pattern.h
+# The driver's mode names, as the module spells them.
+$(BIN)/tapeio: module/dtape_abi.h
 # The driver's counters in /sys/dev/char/MAJ:MIN.
 $(BIN)/tapeio $(BIN)/tapestream: workloads/lib/devstat.c workloads/lib/devstat.h

@@ -157,4 +157,31 @@ for a in "-n 3x" "-n 0" "-d abc" "-d 0" "-d 1.5s" "--depth 2x"; do
 	[[ "$out" == *"diotrace: invalid "*": ${a#* }"* ]]
 	ok $? "... naming the bad value ($(head -n1 <<<"$out"))"
 done
+
+# module/dtape_abi.h names each path and fallback once; the trace format
+# (dtape_trace.h's __print_symbolic tables, literals by necessity) and
+# dtape.bt's tables are copies, and must map each value to the same name.
+mkdir -p build/tmp
+{
+	echo '#include <stdio.h>'
+	echo '#include "module/dtape_abi.h"'
+	echo 'static const char *const path[] = DTAPE_PATH_NAMES, *const why[] = DTAPE_FALLBACK_NAMES;'
+	echo 'int main(void) {'
+	echo 'for (int i = 0; i < DTAPE_NR_PATHS; i++) printf("path %d %s\n", i, path[i]);'
+	echo 'for (int i = 0; i < DTAPE_NR_FALLBACKS; i++) printf("why %d %s\n", i, why[i]);'
+	# each { DTAPE_X, "name" } pair of the trace format, by the constant's value
+	sed -n 's/.*{ \(DTAPE_PATH_[A-Z_]*\), "\([a-z_]*\)" }.*/printf("path %d \2\\n", \1);/p;
+		s/.*{ \(DTAPE_FALLBACK_[A-Z_]*\), "\([a-z_]*\)" }.*/printf("tp-why %d \2\\n", \1);/p' module/dtape_trace.h |
+		sed 's/printf("path/printf("tp-path/'
+	echo 'return 0; }'
+} >build/tmp/abi-names.c
+abi=$(cc -std=c11 -I. -o build/tmp/abi-names build/tmp/abi-names.c 2>&1 && build/tmp/abi-names)
+names() { grep "^$1 " <<<"$abi" | cut -d' ' -f2- | sort -n | tr '\n' ' '; }
+[ -n "$(names path)" ] && [ "$(names why | wc -w)" -ge 8 ]
+ok $? "dtape_abi.h's names compile and print ($(names path)| $(names why))"
+is "$(names tp-path)" "$(names path)" "dtape_trace.h's path names are dtape_abi.h's"
+is "$(names tp-why)" "$(names why)" "dtape_trace.h's fallback names are dtape_abi.h's"
+bt_all() { grep -o "@$1\[[0-9]*\] = \"[a-z_]*\"" bpf/bpftrace/dtape.bt | sed 's/@[a-z]*\[\([0-9]*\)\] = "\(.*\)"/\1 \2/' | sort -n | tr '\n' ' '; }
+is "$(bt_all path)" "$(names path)" "dtape.bt's path names are dtape_abi.h's"
+is "$(bt_all why)" "$(names why)" "dtape.bt's fallback names are dtape_abi.h's"
 done_testing
