@@ -112,9 +112,9 @@ is "$rc:$(tail -n 1 <<<"$out")" "0:Score: 10/10" "... and its check grades the s
 [ "$rc" = 0 ] || diag_stdin <<<"$out"
 
 # --- two users at once, a user's own second VM waits, and full slots say so
-as "$U1" vm/labvm --kernel 6.1 --timeout 300 -- sleep 40 >/dev/null 2>&1 &
+as "$U1" vm/labvm --kernel 6.1 --timeout 300 -- sleep 20 >/dev/null 2>&1 &
 p1=$!
-as "$U2" vm/labvm --kernel 6.1 --timeout 300 -- sleep 40 >/dev/null 2>&1 &
+as "$U2" vm/labvm --kernel 6.1 --timeout 300 -- sleep 20 >/dev/null 2>&1 &
 p2=$!
 held=0
 for _ in $(seq 120); do
