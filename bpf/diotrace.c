@@ -358,12 +358,18 @@ struct consumer {
 	struct dt_builder *b;
 };
 
-static void consume(struct consumer *k, const void *data, size_t len)
+/* Every mode counts what fired the same way, before anything else. */
+static void count_fired(struct out_state *s, const void *data, size_t len)
 {
 	int step = dt_event_fired_step(data, len);
 
 	if (step >= 0)
-		k->s->fired[step]++;
+		s->fired[step]++;
+}
+
+static void consume(struct consumer *k, const void *data, size_t len)
+{
+	count_fired(k->s, data, len);
 	dt_builder_feed(k->b, data, len);
 }
 
@@ -436,10 +442,8 @@ static int do_report(void)
 static void record_event(struct out_state *s, const void *data, size_t len)
 {
 	const struct dt_event *e = data;
-	int step = dt_event_fired_step(data, len);
 
-	if (step >= 0)
-		s->fired[step]++;
+	count_fired(s, data, len);
 	if (len >= sizeof(*e)) {
 		const uint64_t addrs[] = { e->obj.fn1, e->obj.fn2, e->ip };
 
@@ -452,7 +456,9 @@ static void record_event(struct out_state *s, const void *data, size_t len)
 		}
 	}
 	record_write_event(s->rec, data, len);
-	if (len >= sizeof(*e) && e->type == EV_ROOT_EXIT && ++s->trees >= env.count && env.count)
+	if (len >= sizeof(*e) && e->type == EV_ROOT_EXIT)
+		s->trees++;
+	if (env.count && s->trees >= env.count)
 		s->done = true;
 }
 
