@@ -3,7 +3,8 @@
 # The in-VM half of bench/diotrace.bench: the same loop of 64 KiB O_DIRECT
 # pwrites on ext4, untraced and under each tracer, in one boot.  Prints
 #   mode NAME NS_PER_WRITE
-#   attach_ms MS | lost N | trees N
+#   attach_ms MS | lost N | trees N          (diotrace --attach fentry)
+#   attach_ms-kprobes MS | lost-kprobes N | trees-kprobes N
 # Run through bench/diotrace.bench:  bench/diotrace-guest.sh WRITES
 set -uo pipefail
 : "${DIOLAB_ROOT:?run inside vm/labvm}"
@@ -29,13 +30,19 @@ trace-cmd record -q -p function_graph -g __x64_sys_pwrite64 -o /tmp/fg.dat \
 bpftrace "$DIOLAB_ROOT/bpf/bpftrace/dio-write-path.bt" -c "$bin/dioload loop $m/f $n" 2>/dev/null |
 	sed -n 's/^ns_per_write=\([0-9]*\).*/mode bpftrace \1/p'
 
-# --sync-detach: nothing may patch kernel text after this script ends
-"$bin/diotrace" --json --sync-detach -c dioload -o /tmp/dt.json 2>/tmp/dt.err &
-d=$!
-for _ in $(seq 300); do grep -q tracing /tmp/dt.err && break; sleep 0.1; done
-echo "mode diotrace $(loop)"
-kill -INT $d
-wait $d
-jq -r 'select(.type=="end") | "attach_ms \(.attach_ms)\nlost \(.lost)\ntrees \(.trees)"' /tmp/dt.json
+# diotrace with each --attach mode; --sync-detach: nothing may patch
+# kernel text after this script ends
+for a in fentry kprobes; do
+	"$bin/diotrace" --json --sync-detach --attach $a -c dioload -o /tmp/dt.json 2>/tmp/dt.err &
+	d=$!
+	for _ in $(seq 300); do grep -q tracing /tmp/dt.err && break; sleep 0.1; done
+	name=diotrace
+	[ $a = fentry ] || name=diotrace-$a
+	echo "mode $name $(loop)"
+	kill -INT $d
+	wait $d
+	jq -r --arg s "${name#diotrace}" 'select(.type=="end")
+		| "attach_ms\($s) \(.attach_ms)\nlost\($s) \(.lost)\ntrees\($s) \(.trees)"' /tmp/dt.json
+done
 "$DIOLAB_ROOT/vm/guest/labfs" --umount $m >/dev/null 2>&1
 exit 0

@@ -672,7 +672,7 @@ static __always_inline int fx_exit(__u64 *ctx, __u32 step)
 	return step_exit(step, (long)r, bpf_get_func_ip(ctx), M_FENTRY);
 }
 
-static __always_inline int kp_enter(struct pt_regs *ctx, __u32 step)
+static __always_inline int kp_enter(struct pt_regs *ctx, __u32 step, __u8 method)
 {
 	__u64 a[DT_NARGS];
 
@@ -682,7 +682,7 @@ static __always_inline int kp_enter(struct pt_regs *ctx, __u32 step)
 	a[3] = PT_REGS_PARM4(ctx);
 	a[4] = PT_REGS_PARM5(ctx);
 	a[5] = ctx->r9;		/* sixth x86-64 argument register */
-	return step_enter(step, a, bpf_get_func_ip(ctx), M_KPROBE);
+	return step_enter(step, a, bpf_get_func_ip(ctx), method);
 }
 
 static __always_inline int kr_exit(struct pt_regs *ctx, __u32 step)
@@ -732,10 +732,54 @@ static __always_inline int fault_enter(struct vm_fault *vmf, __u64 ip, __u8 meth
 #define STEP(id, cat, fl, cands, tp)						\
 SEC("fentry") int fe_##id(__u64 *ctx) { return fe_enter(ctx, DT_##id); }	\
 SEC("fexit") int fx_##id(__u64 *ctx) { return fx_exit(ctx, DT_##id); }	\
-SEC("kprobe") int kp_##id(struct pt_regs *ctx) { return kp_enter(ctx, DT_##id); } \
+SEC("kprobe") int kp_##id(struct pt_regs *ctx) { return kp_enter(ctx, DT_##id, M_KPROBE); } \
 SEC("kretprobe") int kr_##id(struct pt_regs *ctx) { return kr_exit(ctx, DT_##id); }
 #include "steps.def"
 #undef STEP
+
+/*
+ * --attach kprobes: one program and one link for every step in vmlinux,
+ * the step riding in each address's attach cookie.  Attaching and
+ * detaching then patch the kernel's text once, not once per function.
+ */
+static __always_inline int cookie_enter(struct pt_regs *ctx, __u8 method)
+{
+	__u64 step = bpf_get_attach_cookie(ctx);
+
+	/* Bounded as the whole 64-bit register: step_enter() checks a
+	 * truncated copy, a bound the verifier does not carry back. */
+	if (step >= DT_STEP__N)
+		return 0;
+	return kp_enter(ctx, step, method);
+}
+
+SEC("kprobe.multi")
+int kpm_enter(struct pt_regs *ctx)
+{
+	return cookie_enter(ctx, M_KMULTI);
+}
+
+SEC("kretprobe.multi")
+int kpm_exit(struct pt_regs *ctx)
+{
+	return step_exit((__u32)bpf_get_attach_cookie(ctx), (long)PT_REGS_RC(ctx),
+			 bpf_get_func_ip(ctx), M_KMULTI);
+}
+
+/* The same where the kernel has no kprobe.multi: a kprobe per function,
+ * one program for them all, each attachment with its step as cookie. */
+SEC("kprobe")
+int kps_enter(struct pt_regs *ctx)
+{
+	return cookie_enter(ctx, M_KPROBE);
+}
+
+SEC("kretprobe")
+int kps_exit(struct pt_regs *ctx)
+{
+	return step_exit((__u32)bpf_get_attach_cookie(ctx), (long)PT_REGS_RC(ctx), 0,
+			 M_KPROBE);
+}
 
 /* filemap_fault is special: it must see every task, not just traced ones. */
 SEC("fentry")

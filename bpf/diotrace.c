@@ -35,6 +35,10 @@
 
 enum mode { MODE_TRACE, MODE_RECORD, MODE_REPORT };
 
+/* fentry: a trampoline per function, the cheapest per call.  kprobes: one
+ * shared program pair for vmlinux's steps, the cheapest to load and attach. */
+enum attach_mode { ATTACH_FENTRY, ATTACH_KPROBES };
+
 static struct env {
 	enum mode mode;
 	pid_t pid;
@@ -54,6 +58,7 @@ static struct env {
 	char **cmd;
 	const char *report_file;
 	const char *chrome;	/* --chrome-trace FILE */
+	enum attach_mode attach;
 } env;
 
 static volatile sig_atomic_t exiting;
@@ -78,7 +83,7 @@ static const char doc[] =
 
 enum { OPT_PATH = 1000, OPT_DEV, OPT_READ, OPT_WRITE, OPT_DEPTH, OPT_JSON, OPT_SUMMARY,
        OPT_DOT, OPT_LIST, OPT_BTF, OPT_ALL, OPT_NOCOLLAPSE, OPT_SYNC_DETACH, OPT_9P,
-       OPT_VFS_ONLY, OPT_CHROME };
+       OPT_VFS_ONLY, OPT_CHROME, OPT_ATTACH };
 
 static const struct argp_option opts[] = {
 	{ "pid", 'p', "PID", 0, "Trace this process (and its children)", 0 },
@@ -102,6 +107,11 @@ static const struct argp_option opts[] = {
 	{ "btf", OPT_BTF, "FILE", 0, "Kernel BTF to use instead of /sys/kernel/btf/vmlinux", 0 },
 	{ "all", OPT_ALL, NULL, 0, "Also show folded helper frames", 0 },
 	{ "no-collapse", OPT_NOCOLLAPSE, NULL, 0, "Do not merge repeated sibling calls", 0 },
+	{ "attach", OPT_ATTACH, "MODE", 0,
+	  "fentry (default): a BPF trampoline per function, the cheapest per call; "
+	  "kprobes: the functions in vmlinux share one pair of kprobe programs, on one "
+	  "kprobe.multi link where the kernel has them (seconds faster to start and stop "
+	  "in an emulated VM)", 0 },
 	{ "sync-detach", OPT_SYNC_DETACH, NULL, 0,
 	  "Wait for every probe to be detached before exiting", 0 },
 	{ "include-9p", OPT_9P, NULL, 0,
@@ -112,6 +122,19 @@ static const struct argp_option opts[] = {
 	  "(pipes, terminals, /dev/zero)", 0 },
 	{ 0 },
 };
+
+static int parse_attach(const char *s)
+{
+	if (!s)
+		return -1;
+	if (!strcmp(s, "fentry"))
+		env.attach = ATTACH_FENTRY;
+	else if (!strcmp(s, "kprobes"))
+		env.attach = ATTACH_KPROBES;
+	else
+		return -1;
+	return 0;
+}
 
 static error_t parse_opt(int key, char *arg, struct argp_state *st)
 {
@@ -158,6 +181,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 	case OPT_ALL: env.all = true; break;
 	case OPT_NOCOLLAPSE: env.no_collapse = true; break;
 	case OPT_SYNC_DETACH: env.sync_detach = true; break;
+	case OPT_ATTACH:
+		if (parse_attach(arg))
+			argp_error(st, "--attach wants fentry or kprobes, got %s", arg);
+		break;
 	case OPT_9P: env.include_9p = true; break;
 	case OPT_VFS_ONLY: env.show_vfs_only = true; break;
 	case ARGP_KEY_ARG:
@@ -630,6 +657,7 @@ struct session {
 	pid_t child;
 	int status;
 	int nattached;
+	bool shared_kp;		/* kprobes use kps_enter/kps_exit (batch_steps()) */
 	uint64_t t0, t_sym, t_res, t_open, t_load;
 	double attach_ms;
 };
@@ -657,6 +685,41 @@ static int check_filters(struct session *ss)
 	return 0;
 }
 
+/*
+ * --attach kprobes: the steps that resolved to a function in vmlinux, and
+ * their compiler clones, share kpm_enter/kpm_exit on one kprobe.multi
+ * link, the step in each function's attach cookie.  Without kprobe.multi
+ * (Debian's 6.1) they share kps_enter/kps_exit, a kprobe per function.
+ * Either way two programs load instead of ~90 and no detach waits for an
+ * RCU-tasks grace period per function.  Module functions keep fentry: 6.1
+ * finds only vmlinux symbols for a kprobe.multi link.
+ */
+static void batch_steps(struct session *ss)
+{
+	char why[128];
+	bool multi;
+
+	if (!ss->c->has_kprobe) {
+		fprintf(stderr, "diotrace: --attach kprobes: this kernel has no kprobes; "
+			"using fentry\n");
+		return;
+	}
+	multi = resolver_kprobe_multi_ok(ss->r, why, sizeof(why));
+	if (!multi && env.verbose)
+		fprintf(stderr, "diotrace: no kprobe.multi links (%s): a kprobe per function\n",
+			why);
+	ss->shared_kp = true;
+	for (unsigned i = 0; i < DT_STEP__N; i++) {
+		struct dt_stepinfo *si = &ss->c->steps[i];
+
+		if (i == DT_FILEMAP_FAULT ||
+		    (si->method != M_FENTRY && si->method != M_KPROBE) ||
+		    !resolver_in_vmlinux(ss->r, si->sym))
+			continue;
+		si->method = ss->cfg[i].method = multi ? M_KMULTI : M_KPROBE;
+	}
+}
+
 /* Per step: fentry, kprobe, tracepoint or nothing, and why (resolve.c). */
 static int resolve_steps(struct session *ss)
 {
@@ -676,6 +739,8 @@ static int resolve_steps(struct session *ss)
 	ss->c->addr2name = resolver_addr2name;
 	ss->c->addr2name_arg = ss->r;
 	resolver_resolve(ss->r, ss->c, ss->cfg);
+	if (env.attach == ATTACH_KPROBES)
+		batch_steps(ss);
 	ss->t_res = now_ns();
 	return 0;
 }
@@ -706,15 +771,22 @@ static void set_filters(struct diotrace_bpf *skel, const struct dt_stepcfg *cfg)
 
 /* Load only the programs the resolution chose, and the tracepoints that exist. */
 static void choose_programs(struct diotrace_bpf *skel, const struct dt_ctx *c,
-			    struct resolver *r)
+			    struct resolver *r, bool shared_kp)
 {
 	struct bpf_program *p;
-	bool dtape;
+	bool dtape, kmulti = false, kshared = false;
 
 	for (unsigned i = 0; i < DT_STEP__N; i++) {
 		struct progset ps = step_progs(skel, i);
 		const struct dt_stepinfo *si = &c->steps[i];
-		bool fe = si->method == M_FENTRY, kp = si->method == M_KPROBE || si->nclones;
+		bool fe = si->method == M_FENTRY;
+		bool kp = si->method == M_KPROBE || (fe && si->nclones);
+
+		bool share = shared_kp && i != DT_FILEMAP_FAULT;
+
+		kmulti |= si->method == M_KMULTI;
+		kshared |= kp && share;
+		kp &= !share;
 
 		set_load(ps.fe, fe);
 		set_load(ps.fx, fe);
@@ -732,6 +804,10 @@ static void choose_programs(struct diotrace_bpf *skel, const struct dt_ctx *c,
 	set_load(skel->progs.kp_FILEMAP_FAULT, false);
 	set_load(skel->progs.kr_FILEMAP_FAULT, false);
 	set_load(skel->progs.tp_fault, c->steps[DT_FILEMAP_FAULT].method == M_TP);
+	set_load(skel->progs.kpm_enter, kmulti);
+	set_load(skel->progs.kpm_exit, kmulti);
+	set_load(skel->progs.kps_enter, kshared);
+	set_load(skel->progs.kps_exit, kshared);
 	set_load(skel->progs.tp_bio_queue, c->steps[DT_SUBMIT_BIO].method == M_TP);
 	set_load(skel->progs.tp_iomap_inval_fail,
 		 resolver_tp_exists(r, "iomap/iomap_dio_invalidate_fail"));
@@ -760,7 +836,7 @@ static int open_and_load(struct session *ss)
 		return -1;
 	}
 	set_filters(ss->skel, ss->cfg);
-	choose_programs(ss->skel, ss->c, ss->r);
+	choose_programs(ss->skel, ss->c, ss->r, ss->shared_kp);
 	ss->t_open = now_ns();
 	if (diotrace_bpf__load(ss->skel)) {
 		int e = errno;
@@ -839,8 +915,18 @@ static int attach_tracepoints(struct session *ss)
 	return 0;
 }
 
+/* The step rides along as the cookie, for the shared kps_enter/kps_exit. */
+static bool attach_kprobe(struct links *ls, struct bpf_program *p, const char *sym,
+			  bool ret, unsigned step)
+{
+	LIBBPF_OPTS(bpf_kprobe_opts, o, .bpf_cookie = step, .retprobe = ret);
+
+	return links_add(ls, bpf_program__attach_kprobe_opts(p, sym, &o));
+}
+
 /* fentry/fexit, falling back to kprobe/kretprobe; clones always by kprobe. */
-static bool attach_step(struct links *ls, struct dt_stepinfo *si, struct progset p)
+static bool attach_step(struct links *ls, unsigned step, struct dt_stepinfo *si,
+			struct progset p)
 {
 	bool ok = false;
 
@@ -854,9 +940,9 @@ static bool attach_step(struct links *ls, struct dt_stepinfo *si, struct progset
 		}
 	}
 	if (si->method == M_KPROBE) {
-		ok = links_add(ls, bpf_program__attach_kprobe(p.kp, false, si->sym));
+		ok = attach_kprobe(ls, p.kp, si->sym, false, step);
 		if (ok && p.kr)
-			ok = links_add(ls, bpf_program__attach_kprobe(p.kr, true, si->sym));
+			ok = attach_kprobe(ls, p.kr, si->sym, true, step);
 		if (!ok) {
 			whyadd(si, "kprobe %s attach failed: %s", si->sym, errno);
 			si->method = M_NONE;
@@ -865,18 +951,73 @@ static bool attach_step(struct links *ls, struct dt_stepinfo *si, struct progset
 	if (si->method == M_TP)
 		ok = true;	/* attached with the tracepoints */
 	for (int j = 0; j < si->nclones && si->method != M_NONE; j++) {
-		if (!links_add(ls, bpf_program__attach_kprobe(p.kp, false, si->clones[j])) ||
-		    (p.kr && !links_add(ls, bpf_program__attach_kprobe(p.kr, true, si->clones[j]))))
+		if (!attach_kprobe(ls, p.kp, si->clones[j], false, step) ||
+		    (p.kr && !attach_kprobe(ls, p.kr, si->clones[j], true, step)))
 			whyadd(si, "clone %s: kprobe attach failed: %s", si->clones[j], errno);
 	}
 	return ok;
 }
 
-static void attach_steps(struct session *ss)
+/* The kprobe.multi steps (batch_steps()): one entry link, one return link. */
+static int attach_multi(struct session *ss)
 {
-	for (unsigned i = 0; i < DT_STEP__N; i++)
-		ss->nattached += attach_step(&ss->ls, &ss->c->steps[i], step_progs(ss->skel, i));
+	static const char *syms[DT_STEP__N * (1 + DT_MAX_CLONES)];
+	static __u64 cookies[DT_STEP__N * (1 + DT_MAX_CLONES)];
+	LIBBPF_OPTS(bpf_kprobe_multi_opts, o, .syms = syms, .cookies = cookies);
+	int nsteps = 0;
+
+	for (unsigned i = 0; i < DT_STEP__N; i++) {
+		const struct dt_stepinfo *si = &ss->c->steps[i];
+
+		if (si->method != M_KMULTI)
+			continue;
+		nsteps++;
+		for (int j = -1; j < si->nclones; j++) {
+			const char *sym = j < 0 ? si->sym : si->clones[j];
+			bool dup = false;
+
+			/* the kernel wants each function once */
+			for (size_t k = 0; k < o.cnt; k++)
+				dup |= !strcmp(syms[k], sym);
+			if (!dup) {
+				cookies[o.cnt] = i;
+				syms[o.cnt++] = sym;
+			}
+		}
+	}
+	if (!o.cnt)
+		return 0;
+	if (links_add(&ss->ls, bpf_program__attach_kprobe_multi_opts(ss->skel->progs.kpm_enter,
+								     NULL, &o))) {
+		o.retprobe = true;
+		if (links_add(&ss->ls, bpf_program__attach_kprobe_multi_opts(
+					       ss->skel->progs.kpm_exit, NULL, &o))) {
+			ss->nattached += nsteps;
+			return 0;
+		}
+	}
+	fprintf(stderr, "diotrace: --attach kprobes: the kernel refused a kprobe.multi "
+		"link for %zu functions: %s\nUse --attach fentry.\n", o.cnt, strerror(errno));
+	return -1;
+}
+
+static int attach_steps(struct session *ss)
+{
+	if (attach_multi(ss))
+		return -1;
+	for (unsigned i = 0; i < DT_STEP__N; i++) {
+		struct progset p = step_progs(ss->skel, i);
+
+		if (ss->c->steps[i].method == M_KMULTI)
+			continue;
+		if (ss->shared_kp && i != DT_FILEMAP_FAULT) {
+			p.kp = ss->skel->progs.kps_enter;
+			p.kr = ss->skel->progs.kps_exit;
+		}
+		ss->nattached += attach_step(&ss->ls, i, &ss->c->steps[i], p);
+	}
 	ss->attach_ms = (now_ns() - ss->t0) / 1e6;
+	return 0;
 }
 
 static void report_startup(const struct session *ss)
@@ -1091,9 +1232,9 @@ static int do_trace(void)
 		resolver_free(ss.r);
 		return 0;
 	}
-	if (open_and_load(&ss) || start_command(&ss) || attach_tracepoints(&ss))
+	if (open_and_load(&ss) || start_command(&ss) || attach_tracepoints(&ss) ||
+	    attach_steps(&ss))
 		goto out;
-	attach_steps(&ss);
 	report_startup(&ss);
 	if (open_output(&ss) || release_command(&ss))
 		goto out;
@@ -1126,6 +1267,12 @@ int main(int argc, char **argv)
 		first = 2;
 	}
 	argv[first - 1] = argv[0];
+	/* the default for --attach, so that a test suite or a VM sets it once */
+	if (getenv("DIOTRACE_ATTACH") && parse_attach(getenv("DIOTRACE_ATTACH"))) {
+		fprintf(stderr, "diotrace: DIOTRACE_ATTACH wants fentry or kprobes, got %s\n",
+			getenv("DIOTRACE_ATTACH"));
+		return 2;
+	}
 	if (argp_parse(&argp, argc - first + 1, argv + first - 1, ARGP_IN_ORDER, NULL, NULL))
 		return 2;
 	if (env.mode == MODE_REPORT)

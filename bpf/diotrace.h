@@ -76,7 +76,7 @@ enum dt_ev_type {
 };
 
 /* How a step's probe was attached, stored in the event for the record. */
-enum dt_method { M_NONE, M_FENTRY, M_KPROBE, M_TP };
+enum dt_method { M_NONE, M_FENTRY, M_KPROBE, M_TP, M_KMULTI };
 
 /* Stable iov_iter types: the kernel's enum iter_type was renumbered
  * between 6.1 and 6.12, so BPF maps it through bpf_core_enum_value(). */

@@ -115,6 +115,7 @@ const char *dt_method_name(unsigned m)
 	case M_FENTRY: return "fentry";
 	case M_KPROBE: return "kprobe";
 	case M_TP: return "tracepoint";
+	case M_KMULTI: return "kprobe.multi";
 	default: return "-";
 	}
 }

@@ -189,6 +189,41 @@ static int try_fentry(struct btf *b, const char *name, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * kprobe.multi needs CONFIG_FPROBE, which Debian's 6.1 lacks.  A link for
+ * no function at all tells without attaching anything: the kernel answers
+ * EINVAL where the link type exists, EOPNOTSUPP where it does not.
+ */
+bool resolver_kprobe_multi_ok(struct resolver *r, char *why, size_t whylen)
+{
+	struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_KPROBE_MULTI);
+	int fd, lfd, e;
+
+	if (!r->kprobe_ok) {
+		snprintf(why, whylen, "no kprobes in this kernel");
+		return false;
+	}
+	fd = bpf_prog_load(BPF_PROG_TYPE_KPROBE, "dt_probe", "GPL", insns, 2, &opts);
+	if (fd < 0) {
+		snprintf(why, whylen, "test load refused: %s", strerror(errno));
+		return false;
+	}
+	lfd = bpf_link_create(fd, 0, BPF_TRACE_KPROBE_MULTI, NULL);
+	e = errno;
+	if (lfd >= 0)
+		close(lfd);
+	close(fd);
+	if (lfd < 0 && e == EINVAL)
+		return true;
+	snprintf(why, whylen, "%s", e == EOPNOTSUPP ? "kernel built without CONFIG_FPROBE" :
+		 strerror(e));
+	return false;
+}
+
 struct resolver *resolver_new(const char *btf_path, char *err, size_t errlen)
 {
 	struct resolver *r = calloc(1, sizeof(*r));
@@ -238,6 +273,13 @@ void resolver_free(struct resolver *r)
 		btf__free(r->mods[i].btf);
 	btf__free(r->vmlinux);
 	free(r);
+}
+
+bool resolver_in_vmlinux(struct resolver *r, const char *sym)
+{
+	const struct ksym *k = ksym_find(r, sym);
+
+	return k && !k->mod;
 }
 
 bool resolver_tp_exists(struct resolver *r, const char *catname)

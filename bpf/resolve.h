@@ -19,6 +19,12 @@ void resolver_resolve(struct resolver *r, struct dt_ctx *c, struct dt_stepcfg *c
 /* Which tracepoints exist ("cat/name"). */
 bool resolver_tp_exists(struct resolver *r, const char *catname);
 
+/* Whether this kernel has kprobe.multi links; if not, @why says why. */
+bool resolver_kprobe_multi_ok(struct resolver *r, char *why, size_t whylen);
+
+/* @sym is in kallsyms and not in a module. */
+bool resolver_in_vmlinux(struct resolver *r, const char *sym);
+
 /* kallsyms address -> "name" or "name [module]". */
 const char *resolver_addr2name(uint64_t addr, void *resolver);
 

@@ -36,6 +36,9 @@ d='.benchmarks.diotrace'
 is "$(jq -r "$d.lost" "$json" 2>/dev/null)" 0 "diotrace lost no events"
 is "$(jq -r "$d.trees" "$json" 2>/dev/null)" "$(jq -r "$d.writes" "$json" 2>/dev/null)" \
 	"diotrace drew a tree for every write ($(jq -r "$d.writes" "$json" 2>/dev/null))"
+is "$(jq -r "$d.kprobes_lost" "$json" 2>/dev/null)" 0 "diotrace --attach kprobes lost no events"
+jq -e "$d | .kprobes_ns > 0" "$json" >/dev/null 2>&1
+ok $? "diotrace --attach kprobes measured the loop"
 jq -e "$d | .goal_met == (.diotrace_over_function_graph >= 0 and .diotrace_over_function_graph <= .goal_ratio and .lost == 0)" \
 	"$json" >/dev/null 2>&1
 ok $? "diotrace's goal_met agrees with its ratio and lost count"

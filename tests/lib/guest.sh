@@ -7,6 +7,11 @@ set -uo pipefail
 
 : "${DIOLAB_ROOT:?run this inside the lab VM (vm/labvm) or with labvm --native}"
 KREL=$(uname -r)
+# diotrace's shared kprobe programs: under TCG a session then starts in
+# about half the time and detaches in a fifth (bpf/diotrace.c, batch_steps).
+# The trees are the same as with fentry (diotrace-attach.t shows it); the
+# files that test fentry itself say --attach fentry.
+export DIOTRACE_ATTACH=${DIOTRACE_ATTACH:-kprobes}
 DTAPE_KO=$DIOLAB_ROOT/build/modules/$KREL/dtape.ko
 BIN=$DIOLAB_ROOT/build/bin
 LABFS=$DIOLAB_ROOT/vm/guest/labfs

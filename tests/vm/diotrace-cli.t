@@ -13,7 +13,7 @@ dd if=/dev/zero of=$M/f.bin bs=64k count=1 status=none
 sync
 
 # --list: the resolution table, with reasons
-list=$("$DIOTRACE" --list 2>&1)
+list=$("$DIOTRACE" --attach fentry --list 2>&1)
 ok $? "--list exits 0"
 grep -qE '^vfs_write +vfs +fentry +vfs_write' <<<"$list"; ok $? "--list: vfs_write attached with fentry"
 grep -qE '^do_direct_IO +.* inlined .*inlined into its callers' <<<"$list"; ok $? "--list: do_direct_IO reported as inlined"
