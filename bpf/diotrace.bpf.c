@@ -738,9 +738,9 @@ SEC("kretprobe") int kr_##id(struct pt_regs *ctx) { return kr_exit(ctx, DT_##id)
 #undef STEP
 
 /*
- * --attach kprobes: one program and one link for every step in vmlinux,
- * the step riding in each address's attach cookie.  Attaching and
- * detaching then patch the kernel's text once, not once per function.
+ * --attach kprobes: one program for every step in vmlinux, the step riding
+ * in each function's attach cookie, on one kprobe.multi link per direction
+ * instead of a trampoline per function (bpf/diotrace.c, batch_steps()).
  */
 static __always_inline int cookie_enter(struct pt_regs *ctx, __u8 method)
 {

@@ -156,13 +156,21 @@ static void arg_roles(struct btf *b, const struct btf_type *fn, struct dt_stepin
 /* The same check bcc's fentry_can_attach() makes: load a two-instruction
  * tracing program against the target's BTF id, and here also attach it,
  * because some kernels accept the load and refuse the trampoline. */
-static int try_fentry(struct btf *b, const char *name, char *err, size_t errlen)
+/* "return 0" as a program of @type, for probing what the kernel accepts. */
+static int load_probe_prog(enum bpf_prog_type type, enum bpf_attach_type attach, int btf_id)
 {
 	struct bpf_insn insns[] = {
 		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
 		{ .code = BPF_JMP | BPF_EXIT },
 	};
-	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_FENTRY);
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = attach,
+		    .attach_btf_id = btf_id);
+
+	return bpf_prog_load(type, "dt_probe", "GPL", insns, 2, &opts);
+}
+
+static int try_fentry(struct btf *b, const char *name, char *err, size_t errlen)
+{
 	int id = btf__find_by_name_kind(b, name, BTF_KIND_FUNC);
 	int fd, lfd;
 
@@ -170,8 +178,7 @@ static int try_fentry(struct btf *b, const char *name, char *err, size_t errlen)
 		snprintf(err, errlen, "%s not in BTF", name);
 		return -ENOENT;
 	}
-	opts.attach_btf_id = id;
-	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "dt_probe", "GPL", insns, 2, &opts);
+	fd = load_probe_prog(BPF_PROG_TYPE_TRACING, BPF_TRACE_FENTRY, id);
 	if (fd < 0) {
 		snprintf(err, errlen, "test load refused: %s", strerror(errno));
 		return -errno;
@@ -196,18 +203,13 @@ static int try_fentry(struct btf *b, const char *name, char *err, size_t errlen)
  */
 bool resolver_kprobe_multi_ok(struct resolver *r, char *why, size_t whylen)
 {
-	struct bpf_insn insns[] = {
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
-		{ .code = BPF_JMP | BPF_EXIT },
-	};
-	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_KPROBE_MULTI);
 	int fd, lfd, e;
 
 	if (!r->kprobe_ok) {
 		snprintf(why, whylen, "no kprobes in this kernel");
 		return false;
 	}
-	fd = bpf_prog_load(BPF_PROG_TYPE_KPROBE, "dt_probe", "GPL", insns, 2, &opts);
+	fd = load_probe_prog(BPF_PROG_TYPE_KPROBE, BPF_TRACE_KPROBE_MULTI, 0);
 	if (fd < 0) {
 		snprintf(why, whylen, "test load refused: %s", strerror(errno));
 		return false;
