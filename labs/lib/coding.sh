@@ -32,9 +32,9 @@ coding_check_init() {
 	[ -s "$WORK/kernel" ] || lab_env_fail "no observations in $WORK: run '$RUN_CMD' first"
 	coding_need_src
 	[ -f "$WORK/build.status" ] || lab_env_fail "the last run in $WORK did not finish: run '$RUN_CMD' again"
-	[ "$(cat "$WORK/source.hash" 2>/dev/null)" = "$(src_hash)" ] ||
+	[ "$(first_line "$WORK/source.hash")" = "$(src_hash)" ] ||
 		lab_env_fail "$SRC_NAME changed since the last run: run '$RUN_CMD' again"
-	echo "$LAB_NAME: grading $SRC_NAME as run in $WORK (kernel $(cat "$WORK/kernel"))"
+	echo "$LAB_NAME: grading $SRC_NAME as run in $WORK (kernel $(first_line "$WORK/kernel"))"
 }
 
 # coding_build NAME: what the sources build into, for the running kernel:
@@ -44,15 +44,16 @@ coding_check_init() {
 # its path.
 coding_build() {
 	local out art
-	src_hash >"$WORK/source.hash"
 	if [ -f "$SRC/Kbuild" ]; then
 		out=$("$LAB_TOP/labs/lib/build-lab-module" "$LAB_NAME" "$SRC" "$(uname -r)" 2>&1) art=$1.ko
 	else
 		out=$("$LAB_TOP/labs/lib/build-lab-program" "$LAB_NAME" "$SRC" 2>&1) art=$1
 	fi || lab_env_fail "$out"
+	# the build directory is named by src_hash: not hashed twice
+	echo "${out##*/}" >"$WORK/source.hash"
 	cp "$out/build.log" "$out/build.status" "$WORK/"
 	echo "$out/$art"
-	[ "$(cat "$out/build.status")" = 0 ] && [ -s "$out/$art" ]
+	[ "$(first_line "$out/build.status")" = 0 ] && [ -s "$out/$art" ]
 }
 
 # coding_static_tool NAME: the lab's NAME.c, static, run from tmpfs (see
@@ -67,6 +68,8 @@ coding_static_tool() {
 	fi
 	echo "/tmp/$1"
 }
+
+. "$LAB_TOP/labs/lib/pins.sh"
 
 # --- kprobes through tracefs, in a tracing instance of the lab's own ------
 
@@ -102,23 +105,6 @@ kprobes_off() {
 		[ -d "$e" ] && echo "-:$1/$(basename "$e")" >>$TRACEFS/kprobe_events
 	done
 	return 0
-}
-
-# pin_imbalance_poll [WANT]: nr_foll_pin_acquired - released, read until
-# it is WANT or, without WANT, the same twice running, 100 ms apart; after
-# 5 s, the last value. On 6.12 every read() from the 9p root pins the
-# reader's buffer for a moment; a pin a driver leaks stays.
-pin_imbalance_poll() {
-	local want=${1:-} last= now tries=50
-	while :; do
-		echo 1 >/proc/sys/vm/stat_refresh 2>/dev/null
-		now=$(awk '$1 == "nr_foll_pin_acquired" { a = $2 } $1 == "nr_foll_pin_released" { r = $2 }
-			END { print a - r }' /proc/vmstat)
-		{ [ "$now" = "${want:-$last}" ] || [ $((tries -= 1)) -le 0 ]; } && break
-		last=$now
-		sleep 0.1
-	done
-	echo "$now"
 }
 
 # kv FILE KEY: the value of "KEY value" in FILE.

@@ -29,16 +29,7 @@ ksym() {
 
 vmstat_get() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
 
-# FOLL_PIN pins must all be released once the I/O is over.  The node
-# counters fold per-CPU deltas lazily, so fold them first (stat_refresh),
-# then take both from one read.
-pin_imbalance() {
-	echo 1 >/proc/sys/vm/stat_refresh 2>/dev/null
-	dd if=/proc/vmstat bs=1M count=1 status=none |
-		awk '$1 == "nr_foll_pin_acquired" { a = $2 }
-		     $1 == "nr_foll_pin_released" { r = $2 }
-		     END { print a - r }'
-}
+. "$DIOLAB_ROOT/labs/lib/pins.sh"
 
 # The kernel's own counters need not balance: on 6.12 every page of an
 # O_DIRECT write or read through fs/direct-io.c (vfat) adds 2 more to
@@ -46,26 +37,7 @@ pin_imbalance() {
 # extra pins taken with folio_add_pin(), which does not count them.  So the
 # check is that acquired - released is where it was when this test file
 # started: nothing the test did left a pin behind or released one twice.
-#
-# On 6.12 the value also moves under every read() from the 9p mounts this
-# guest runs from, the test's own shell reading its script included: the
-# reader's buffer is pinned for the read (measured: values from -5 to +37
-# while dd read /usr/bin/bash, back to the base when it ended; 6.1 takes
-# no pins there). A pin our code leaks stays; those go.
-# So the base is a value seen twice in a row, and the check waits up to 5 s
-# for it to come back.
-#
-# pin_imbalance_poll [WANT]: read until the value is WANT or, without WANT,
-# the same twice running, 100 ms apart; after 5 s, the last value read.
-pin_imbalance_poll() {
-	local want=${1:-} last= now tries=50
-	while now=$(pin_imbalance); do
-		{ [ "$now" = "${want:-$last}" ] || [ $((tries -= 1)) -le 0 ]; } && break
-		last=$now
-		sleep 0.1
-	done
-	echo "$now"
-}
+# (labs/lib/pins.sh says why the base and the check are polled.)
 PIN_BASE=$(pin_imbalance_poll)
 pin_balance_ok() {
 	is "$(pin_imbalance_poll "$PIN_BASE")" "$PIN_BASE" \
