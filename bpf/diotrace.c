@@ -12,10 +12,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
@@ -55,18 +57,18 @@ static struct env {
 	const char *btf;
 	long count;
 	double duration;
+	unsigned long ringbuf_kb;	/* 0: the BPF object's own size */
 	char **cmd;
 	const char *report_file;
 	const char *chrome;	/* --chrome-trace FILE */
 	enum attach_mode attach;
 } env;
 
-static volatile sig_atomic_t exiting;
+static volatile sig_atomic_t exiting;	/* the signal that asked us to stop */
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	exiting = 1;
+	exiting = sig;
 }
 
 const char *argp_program_version = "diotrace 1.0";
@@ -83,7 +85,7 @@ static const char doc[] =
 
 enum { OPT_PATH = 1000, OPT_DEV, OPT_READ, OPT_WRITE, OPT_DEPTH, OPT_JSON, OPT_SUMMARY,
        OPT_DOT, OPT_LIST, OPT_BTF, OPT_ALL, OPT_NOCOLLAPSE, OPT_SYNC_DETACH, OPT_9P,
-       OPT_VFS_ONLY, OPT_CHROME, OPT_ATTACH };
+       OPT_VFS_ONLY, OPT_CHROME, OPT_ATTACH, OPT_RINGBUF };
 
 static const struct argp_option opts[] = {
 	{ "pid", 'p', "PID", 0, "Trace this process (and its children)", 0 },
@@ -112,6 +114,10 @@ static const struct argp_option opts[] = {
 	  "kprobes: the functions in vmlinux share one pair of kprobe programs, on one "
 	  "kprobe.multi link where the kernel has them (seconds faster to start and stop "
 	  "in an emulated VM)", 0 },
+	{ "ringbuf-kb", OPT_RINGBUF, "KIB", 0,
+	  "Size of the ring buffer the probes report through (default 32768), a power "
+	  "of 2 from 4; when it fills, events are lost, counted and the trees marked "
+	  "incomplete", 0 },
 	{ "sync-detach", OPT_SYNC_DETACH, NULL, 0,
 	  "Wait for every probe to be detached before exiting", 0 },
 	{ "include-9p", OPT_9P, NULL, 0,
@@ -184,6 +190,14 @@ static error_t parse_opt(int key, char *arg, struct argp_state *st)
 	case OPT_ATTACH:
 		if (parse_attach(arg))
 			argp_error(st, "--attach wants fentry or kprobes, got %s", arg);
+		break;
+	case OPT_RINGBUF:
+		errno = 0;
+		env.ringbuf_kb = strtoul(arg, &end, 10);
+		if (errno || end == arg || *end || env.ringbuf_kb < 4 || env.ringbuf_kb > (1UL << 20) ||
+		    (env.ringbuf_kb & (env.ringbuf_kb - 1)))
+			argp_error(st, "invalid ring buffer size (KiB, a power of 2 from 4 to 1048576): %s",
+				   arg);
 		break;
 	case OPT_9P: env.include_9p = true; break;
 	case OPT_VFS_ONLY: env.show_vfs_only = true; break;
@@ -419,19 +433,19 @@ static int do_report(void)
 
 	if (!f) {
 		fprintf(stderr, "diotrace: cannot open %s: %s\n", env.report_file, strerror(errno));
-		return 1;
+		return EX_NOINPUT;
 	}
 	if (env.out && !(s.out = fopen(env.out, "w"))) {
 		fprintf(stderr, "diotrace: cannot write %s: %s\n", env.out, strerror(errno));
 		fclose(f);
-		return 1;
+		return EX_CANTCREAT;
 	}
 	dt_ctx_init_static(&c);
 	if (open_chrome(&s)) {
 		if (s.out != stdout)
 			fclose(s.out);
 		fclose(f);
-		return 1;
+		return EX_CANTCREAT;
 	}
 	s.ro.max_depth = env.depth;
 	s.ro.no_collapse = env.no_collapse;
@@ -449,7 +463,7 @@ static int do_report(void)
 			chrome_close(s.chrome, &c);
 			unlink(env.chrome);
 		}
-		return 1;
+		return EX_NOINPUT;
 	}
 	if (env.list)
 		dt_print_resolution(s.out, &c);
@@ -845,6 +859,10 @@ static int open_and_load(struct session *ss)
 	}
 	set_filters(ss->skel, ss->cfg);
 	choose_programs(ss->skel, ss->c, ss->r, ss->shared_kp);
+	if (env.ringbuf_kb && bpf_map__set_max_entries(ss->skel->maps.events, env.ringbuf_kb << 10)) {
+		fprintf(stderr, "diotrace: cannot size the ring buffer: %s\n", strerror(errno));
+		return -1;
+	}
 	ss->t_open = now_ns();
 	if (diotrace_bpf__load(ss->skel)) {
 		int e = errno;
@@ -1007,7 +1025,7 @@ static int attach_steps(struct session *ss)
 {
 	if (attach_multi(ss))
 		return -1;
-	for (unsigned i = 0; i < DT_STEP__N; i++) {
+	for (unsigned i = 0; i < DT_STEP__N && !exiting; i++) {
 		struct progset p = step_progs(ss->skel, i);
 
 		if (ss->c->steps[i].method == M_KMULTI)
@@ -1041,24 +1059,33 @@ static void report_startup(const struct session *ss)
 		vm_hint("to see the function calls, run the same command in the lab VM");
 }
 
-/* -o, the recording, the tree builder and the ring buffer. */
+/*
+ * -o (the text or JSON, or the recording) and --chrome-trace, opened before
+ * BPF is loaded: a path that cannot be written fails at once, not after
+ * seconds of attaching and detaching.
+ */
+static int open_files(struct session *ss)
+{
+	struct out_state *s = &ss->s;
+	FILE **f = env.mode == MODE_RECORD ? &s->rec : &s->out;
+
+	if (env.out && !(*f = fopen(env.out, env.mode == MODE_RECORD ? "wb" : "w"))) {
+		fprintf(stderr, "diotrace: cannot write %s: %s\n", env.out, strerror(errno));
+		*f = env.mode == MODE_RECORD ? NULL : stdout;
+		return -1;
+	}
+	return open_chrome(s);
+}
+
+/* The recording's header, the tree builder and the ring buffer. */
 static int open_output(struct session *ss)
 {
 	struct out_state *s = &ss->s;
 
-	if (env.out && env.mode == MODE_TRACE && !(s->out = fopen(env.out, "w"))) {
+	if (s->rec && record_write_header(s->rec, ss->c)) {
 		fprintf(stderr, "diotrace: cannot write %s: %s\n", env.out, strerror(errno));
 		return -1;
 	}
-	if (env.mode == MODE_RECORD) {
-		s->rec = fopen(env.out, "wb");
-		if (!s->rec || record_write_header(s->rec, ss->c)) {
-			fprintf(stderr, "diotrace: cannot write %s: %s\n", env.out, strerror(errno));
-			return -1;
-		}
-	}
-	if (open_chrome(s))
-		return -1;
 	s->ro.max_depth = env.depth;
 	s->ro.no_collapse = env.no_collapse;
 	s->ro.show_folded = env.all;
@@ -1073,10 +1100,18 @@ static int open_output(struct session *ss)
 	return 0;
 }
 
+/* Ctrl-C while loading or attaching: stop there, and take it all down. */
+static int interrupted(void)
+{
+	if (!exiting)
+		return 0;
+	fprintf(stderr, "diotrace: interrupted by SIG%s before tracing began; detaching\n",
+		sigabbrev_np(exiting) ? sigabbrev_np(exiting) : "?");
+	return -1;
+}
+
 static int release_command(struct session *ss)
 {
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
 	/* scripts wait for this line before starting their workload */
 	if (!env.cmd)
 		fprintf(stderr, "diotrace: tracing, Ctrl-C to stop\n");
@@ -1146,12 +1181,62 @@ static int finish_output(struct session *ss)
 	print_end(s, ss->attach_ms);
 	if (env.cmd && WIFEXITED(ss->status))
 		return WEXITSTATUS(ss->status);
+	/* as a shell reports it: the trees above end where the command died */
+	if (env.cmd && WIFSIGNALED(ss->status)) {
+		const char *sig = sigabbrev_np(WTERMSIG(ss->status));
+
+		fprintf(stderr, "diotrace: %s was killed by SIG%s\n", env.cmd[0], sig ? sig : "?");
+		return 128 + WTERMSIG(ss->status);
+	}
 	return 0;
+}
+
+#define DT_DETACH_THREADS 8
+
+struct link_slice {
+	struct bpf_link **l;
+	int n;
+};
+
+static void *destroy_slice(void *arg)
+{
+	struct link_slice *s = arg;
+
+	for (int i = 0; i < s->n; i++)
+		bpf_link__destroy(s->l[i]);
+	return NULL;
+}
+
+/*
+ * A link's release runs in the thread that closes its fd, and a kprobe's
+ * or trampoline's waits for a grace period: closed from several threads,
+ * the waits overlap instead of adding up.
+ */
+static void links_destroy(struct links *ls)
+{
+	struct link_slice s[DT_DETACH_THREADS];
+	pthread_t t[DT_DETACH_THREADS];
+	bool started[DT_DETACH_THREADS] = { false };
+	int per = (ls->n + DT_DETACH_THREADS - 1) / DT_DETACH_THREADS, i;
+
+	for (i = 0; i < DT_DETACH_THREADS && i * per < ls->n; i++) {
+		int first = i * per;
+
+		s[i].l = &ls->l[first];
+		s[i].n = ls->n - first < per ? ls->n - first : per;
+		started[i] = !pthread_create(&t[i], NULL, destroy_slice, &s[i]);
+		if (!started[i])
+			destroy_slice(&s[i]);
+	}
+	while (i-- > 0)
+		if (started[i])
+			pthread_join(t[i], NULL);
+	ls->n = 0;
 }
 
 /*
  * Each fentry/kprobe detach waits for an RCU-tasks grace period: about 8 s
- * for 100 probes under TCG.  All output is written by now, so by default a
+ * for 100 probes under TCG, one after another.  All output is written by now, so by default a
  * child that shares the links does the detaching and the caller gets its
  * prompt back (with @rc); the probes stop reporting at once (nothing reads
  * the ring buffer) and are gone a few seconds later.
@@ -1177,9 +1262,8 @@ static void detach(struct session *ss, int rc)
 			}
 		}
 	}
-	/* explicitly, newest first, before the object goes away */
-	while (ss->ls.n > 0)
-		bpf_link__destroy(ss->ls.l[--ss->ls.n]);
+	/* explicitly, before the object goes away */
+	links_destroy(&ss->ls);
 	diotrace_bpf__destroy(ss->skel);
 	ss->skel = NULL;
 	if (env.verbose)
@@ -1222,6 +1306,8 @@ static int do_trace(void)
 	ss.s = (struct out_state){ .c = &c, .out = stdout };
 	ss.k = (struct consumer){ .s = &ss.s };
 	ss.go[0] = ss.go[1] = -1;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
 
 	if (check_filters(&ss) || resolve_steps(&ss)) {
 		resolver_free(ss.r);
@@ -1234,8 +1320,12 @@ static int do_trace(void)
 		resolver_free(ss.r);
 		return 0;
 	}
-	if (open_and_load(&ss) || start_command(&ss) || attach_tracepoints(&ss) ||
-	    attach_steps(&ss))
+	if (open_files(&ss)) {
+		rc = EX_CANTCREAT;
+		goto out;
+	}
+	if (interrupted() || open_and_load(&ss) || interrupted() || start_command(&ss) ||
+	    attach_tracepoints(&ss) || attach_steps(&ss) || interrupted())
 		goto out;
 	report_startup(&ss);
 	if (open_output(&ss) || release_command(&ss))
@@ -1243,6 +1333,8 @@ static int do_trace(void)
 	poll_events(&ss);
 	rc = finish_output(&ss);
 out:
+	if (rc && exiting)
+		rc = 128 + exiting;
 	end_session(&ss, rc);
 	return rc;
 }

@@ -661,7 +661,7 @@ int main(int argc, char **argv)
 	if (parse_args(argc, argv, &o))
 		return 2;
 	if (tapedev_check("tapeio", o.device))
-		return 1;
+		return 2;
 	if (page <= 0)
 		page = 4096;
 	area_len = (o.offset + o.record_size + (size_t)page - 1) /

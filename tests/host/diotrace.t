@@ -150,12 +150,26 @@ fi
 rm -rf "$home"
 rm -f "$f" build/dt-host2.err build/dt-host3.err
 # -n, -d and --depth refuse what is not a number, before anything is loaded
-for a in "-n 3x" "-n 0" "-d abc" "-d 0" "-d 1.5s" "--depth 2x"; do
+for a in "-n 3x" "-n 0" "-d abc" "-d 0" "-d 1.5s" "--depth 2x" "--ringbuf-kb 3" "--ringbuf-kb 6" "--ringbuf-kb 2097152"; do
 	# shellcheck disable=SC2086
 	out=$($D $a -- true 2>&1); rc=$?
 	is "$rc" 64 "diotrace $a: usage error (exit 64)"
 	[[ "$out" == *"diotrace: invalid "*": ${a#* }"* ]]
 	ok $? "... naming the bad value ($(head -n1 <<<"$out"))"
+done
+# A file that cannot be read or written: sysexits' codes, as diff's, and
+# for a live trace before anything is loaded or started.
+$D report /nonexistent.dtr 2>/dev/null; is "$?" 66 "report of a missing file: exit 66"
+$D report README.md 2>/dev/null; is "$?" 66 "report of a file that is no recording: exit 66"
+for a in "report -o /nonexistent/x $data/vfat-6.1.dtr" "report --chrome-trace /nonexistent/x $data/vfat-6.1.dtr" \
+	"-o /nonexistent/x -- touch build/tmp/dt-ran" "record -o /nonexistent/x.dtr -- touch build/tmp/dt-ran" \
+	"--chrome-trace /nonexistent/x.json -- touch build/tmp/dt-ran"; do
+	rm -f build/tmp/dt-ran
+	# shellcheck disable=SC2086
+	out=$($D $a 2>&1 >/dev/null); rc=$?
+	p=${a#*/nonexistent/} p=/nonexistent/${p%% *}
+	is "$rc:$out" "73:diotrace: cannot write $p: No such file or directory" "diotrace $a: exit 73, naming the file"
+	[ ! -e build/tmp/dt-ran ]; ok $? "... and the command did not run"
 done
 
 # module/dtape_abi.h names each path and fallback once; the trace format

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # vm/labvm itself: boots each lab kernel, returns exit status and output,
-# brings files back, times out hung guests, reports panics, leaves no QEMU.
+# brings files back, times out hung guests, reports panics, stops on
+# Ctrl-C, says what is missing (QEMU, disk space) and leaves no QEMU; and
+# labvm's and labfs's answers to bad arguments.
 . "$(dirname "$0")/../lib/host.sh"
 
 labvm() { vm/labvm "$@" </dev/null; }
@@ -61,6 +63,65 @@ ok $? "with no lab kernel at all, the message names make deps"
 
 vm/labvm --bogus 2>/dev/null
 is "$?" 2 "an unknown option is a usage error"
+# bad values are usage errors too, found before a slot or a boot
+for a in "--timeout abc" "--timeout 0" "--mem x" "--smp two" "--smp 0" "--accel fast" \
+	"--log $top/build/tmp/no/such/dir/console.log"; do
+	# shellcheck disable=SC2086
+	out=$(vm/labvm $a -- true 2>&1 >/dev/null); rc=$?
+	[ "$rc" = 2 ] && [[ "$out" == "labvm: "* ]] && [ "$(wc -l <<<"$out")" = 1 ]
+	ok $? "labvm $a: exit 2 and one line that says what is wrong ($rc: $out)"
+done
+# A missing package: QEMU not on PATH (every other program still is).
+nq=$top/build/tmp/path-without-qemu
+rm -rf "$nq" && mkdir -p "$nq"
+for f in /usr/local/bin/* /usr/bin/* /bin/*; do
+	case ${f##*/} in qemu-system-*) ;; *) [ -e "$nq/${f##*/}" ] || ln -s "$f" "$nq/${f##*/}" ;; esac
+done
+out=$(PATH=$nq vm/labvm --kernel "$k" -- true 2>&1 >/dev/null); rc=$?
+[ "$rc" = 125 ] && [[ "$out" == *"qemu-system-x86_64 is missing; run: make deps"* ]]
+ok $? "without QEMU: exit 125, naming make deps ($rc: $out)"
+rm -rf "$nq"
+# A full disk under the cache: the initramfs cannot be written.
+if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
+	full=$top/build/tmp/full-cache
+	mkdir -p "$full"
+	out=$(unshare -m sh -c 'mount -t tmpfs -o size=16k none "$1" && DIOLAB_CACHE=$1 "$2" --kernel "$3" -- true' \
+		sh "$full" vm/labvm "$k" 2>&1 >/dev/null); rc=$?
+	[ "$rc" = 125 ] && grep -q 'No space left on device' <<<"$out" &&
+		grep -q "labvm: could not build the initramfs for .* in $full (the error above says why)" <<<"$out"
+	ok $? "a full cache disk: exit 125, saying the disk is full and what could not be built"
+	[ "$rc" = 125 ] || diag_stdin <<<"$out"
+	is "$(qemu_count "$full/console-")" 0 "... and no QEMU was started"
+	rmdir "$full"
+else
+	skip "needs root and unshare -m" "a full cache disk: exit 125, saying the disk is full"
+	skip "needs root and unshare -m" "... and no QEMU was started"
+fi
+# Ctrl-C on the host while the guest runs: the whole process group gets
+# SIGINT, as from a terminal. A job control shell starts it (set -m): a
+# plain background job would begin with SIGINT ignored.
+rm -f "$top/build/tmp/labvm-int.log"
+set -m
+vm/labvm --kernel "$k" --no-lock --wait-slot --timeout 300 --log "$top/build/tmp/labvm-int.log" -- sleep 1000 \
+	</dev/null >/dev/null 2>build/tmp/labvm-stderr &
+lpid=$!
+set +m
+for _ in $(seq 120); do grep -q . "$top/build/tmp/labvm-int.log" 2>/dev/null && break; sleep 0.5; done
+sleep 2
+kill -INT -- -"$lpid"
+wait "$lpid"
+is "$?" 130 "$k: Ctrl-C on the host ends labvm with status 130"
+grep -q "labvm: interrupted; the guest ($k) is stopped" build/tmp/labvm-stderr
+ok $? "... saying the guest is stopped"
+is "$(qemu_count "$top/build/tmp/labvm-int.log")" 0 "$k: ... and no QEMU process is left behind"
+
+# labfs, the guest's scratch filesystems: its usage is checked before root
+for a in "" "btrfs /mnt/x" "ext4" "ext4 /mnt/x 8" "ext4 /mnt/x 64M" "raw 1000" "--umount" "xfs /mnt/x 64 extra"; do
+	# shellcheck disable=SC2086
+	out=$(vm/guest/labfs $a 2>&1 >/dev/null); rc=$?
+	[ "$rc" = 2 ] && [[ "$out" == "labfs: "* ]]
+	ok $? "labfs $a: exit 2 ($out)"
+done
 
 # Native mode must refuse on a host that cannot load modules or probe.
 if [ ! -e /proc/modules ] || [ "$(id -u)" != 0 ]; then

@@ -8,6 +8,7 @@
 B=build/bin
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+: >"$tmp/ok"
 
 refused() { # label want-message command...
 	local label=$1 want=$2 out rc
@@ -47,6 +48,31 @@ refused "tapestream, think time 2^32 + 1" "tapestream: think time 4294967297 is 
 	$B/tapestream -t 4294967297 /dev/null
 refused "tapeprobe, offset 0x" "tapeprobe: offset '0x' is not a non-negative number" \
 	$B/tapeprobe -o 0x /dev/null write 4096
+refused "tapeprobe op MTFOO" "tapeprobe: op is an MTIOCTOP name such as MTFSF or a number, not 'MTFOO'" \
+	$B/tapeprobe /dev/null op MTFOO 1
+refused "tapeprobe op, count 1.5" "tapeprobe: count '1.5' is not an int" \
+	$B/tapeprobe /dev/null op MTFSF 1.5
+refused "tapeprobe op, count past an int" "tapeprobe: count '2147483648' is not an int" \
+	$B/tapeprobe /dev/null op MTFSF 2147483648
+refused "tapeprobe -v 0" "tapeprobe: segments is 1 to 16, not 0" $B/tapeprobe -v 0 /dev/null write 1
+refused "tapeprobe -v 17" "tapeprobe: segments '17' is larger than 16" $B/tapeprobe -v 17 /dev/null write 1
+refused "tapeprobe, an unknown operation" "tapeprobe: the operation is read, write, aio-read" \
+	$B/tapeprobe /dev/null frob 1
+refused "tapeprobe ioctl, request 2^32" "tapeprobe: request '4294967296' is larger than 4294967295" \
+	$B/tapeprobe /dev/null ioctl 4294967296
+# unknown options, and a device or file that is not there
+for w in tapeio tapestream tapeprobe; do
+	refused "$w --bogus" "$B/$w: unrecognized option '--bogus'" $B/$w --bogus /dev/null
+done
+refused "dioload --bogus" "usage: dioload write|read FILE" $B/dioload --bogus
+refused "tapeio, no such device" "tapeio: $tmp/none does not exist" $B/tapeio -f "$tmp/none" -n 1 write
+refused "tapestream, no such device" "tapestream: $tmp/none does not exist" $B/tapestream "$tmp/none"
+refused "tapeprobe, no such device" "tapeprobe: $tmp/none does not exist" $B/tapeprobe "$tmp/none" read 1
+refused "tapeio, a regular file as the device" "tapeio: $tmp/ok is a regular file, not the dtape device" \
+	$B/tapeio -f "$tmp/ok" -n 1 write
+refused "dioload write into a missing directory" "$tmp/no/dir: No such file or directory" \
+	$B/dioload write "$tmp/no/dir" 0 4096 direct
+refused "dioload read of a missing file" "$tmp/none: No such file or directory" $B/dioload read "$tmp/none" 0 4096
 # the same spelling means the same size to every workload
 out=$($B/dioload write "$tmp/ok" 0 4k 2>&1)
 is "$out" "ret=4096" "dioload takes 4k as 4096 bytes"
