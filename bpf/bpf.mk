@@ -66,7 +66,7 @@ $(BPF_OUT)/%.o: bpf/%.c bpf/diotrace.h bpf/dtctx.h bpf/steps.def bpf/tree.h bpf/
 	$(CC) $(CFLAGS) -I$(BPF_OUT) -Ibpf -c $< -o $@
 
 $(BIN)/diotrace: $(DIOTRACE_OBJS) | $(BIN)
-	$(CC) $(CFLAGS) $^ -o $@ -lbpf -lelf -lz
+	$(CC) $(CFLAGS) -pthread $^ -o $@ -lbpf -lelf -lz
 
 bpf-clean:
 	rm -rf $(BPF_OUT) $(BIN)/diotrace

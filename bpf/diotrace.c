@@ -65,10 +65,22 @@ static struct env {
 } env;
 
 static volatile sig_atomic_t exiting;	/* the signal that asked us to stop */
+static struct sigaction given_int, given_term;	/* what the command starts with */
 
 static void on_signal(int sig)
 {
 	exiting = sig;
+}
+
+/* From the first step on, Ctrl-C stops diotrace cleanly: detached, no command left. */
+static void catch_signals(void)
+{
+	/* SA_RESTART as signal() gives; epoll_wait returns EINTR regardless */
+	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESTART };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &given_int);
+	sigaction(SIGTERM, &sa, &given_term);
 }
 
 const char *argp_program_version = "diotrace 1.0";
@@ -672,6 +684,8 @@ struct session {
 	int status;
 	int nattached;
 	bool shared_kp;		/* kprobes use kps_enter/kps_exit (batch_steps()) */
+	bool began;		/* the probes are in and the command released */
+	bool stopped_early;	/* a signal came before tracing began */
 	uint64_t t0, t_sym, t_res, t_open, t_load;
 	double attach_ms;
 };
@@ -900,6 +914,9 @@ static int start_command(struct session *ss)
 		if (ss->child == 0) {
 			char b;
 
+			/* a signal now ends the wait (EOF would too) */
+			sigaction(SIGINT, &given_int, NULL);
+			sigaction(SIGTERM, &given_term, NULL);
 			close(ss->go[1]);
 			if (read(ss->go[0], &b, 1) != 1)
 				_exit(127);
@@ -1100,13 +1117,19 @@ static int open_output(struct session *ss)
 	return 0;
 }
 
+static const char *signame(int sig)
+{
+	return sigabbrev_np(sig) ? sigabbrev_np(sig) : "?";
+}
+
 /* Ctrl-C while loading or attaching: stop there, and take it all down. */
-static int interrupted(void)
+static int interrupted(struct session *ss)
 {
 	if (!exiting)
 		return 0;
 	fprintf(stderr, "diotrace: interrupted by SIG%s before tracing began; detaching\n",
-		sigabbrev_np(exiting) ? sigabbrev_np(exiting) : "?");
+		signame(exiting));
+	ss->stopped_early = true;
 	return -1;
 }
 
@@ -1179,13 +1202,18 @@ static int finish_output(struct session *ss)
 	}
 	dt_builder_flush(ss->k.b);
 	print_end(s, ss->attach_ms);
+	/* stopped while the command ran: end_session stops it */
+	if (env.cmd && ss->child > 0 && exiting) {
+		fprintf(stderr, "diotrace: interrupted by SIG%s; stopping %s\n", signame(exiting),
+			env.cmd[0]);
+		return 128 + exiting;
+	}
 	if (env.cmd && WIFEXITED(ss->status))
 		return WEXITSTATUS(ss->status);
 	/* as a shell reports it: the trees above end where the command died */
 	if (env.cmd && WIFSIGNALED(ss->status)) {
-		const char *sig = sigabbrev_np(WTERMSIG(ss->status));
-
-		fprintf(stderr, "diotrace: %s was killed by SIG%s\n", env.cmd[0], sig ? sig : "?");
+		fprintf(stderr, "diotrace: %s was killed by SIG%s\n", env.cmd[0],
+			signame(WTERMSIG(ss->status)));
 		return 128 + WTERMSIG(ss->status);
 	}
 	return 0;
@@ -1270,14 +1298,36 @@ static void detach(struct session *ss, int rc)
 		fprintf(stderr, "diotrace: detached in %.1f ms\n", (now_ns() - t0) / 1e6);
 }
 
+/* Tracing never began: leave no empty timeline, output or recording behind. */
+static void discard_files(struct session *ss)
+{
+	struct out_state *s = &ss->s;
+
+	if (s->chrome) {
+		chrome_close(s->chrome, s->c);
+		s->chrome = NULL;
+		unlink(env.chrome);
+	}
+	if (s->rec || (s->out && s->out != stdout)) {
+		fclose(s->rec ? s->rec : s->out);
+		s->rec = NULL;
+		s->out = NULL;
+		unlink(env.out);
+	}
+}
+
 static void end_session(struct session *ss, int rc)
 {
+	/* a command still held reads EOF and exits without running */
+	if (ss->go[1] >= 0)
+		close(ss->go[1]);
+	ss->go[1] = -1;
 	if (ss->child > 0) {
 		kill(ss->child, SIGTERM);
 		waitpid(ss->child, NULL, 0);
 	}
-	if (ss->go[1] >= 0)
-		close(ss->go[1]);
+	if (!ss->began)
+		discard_files(ss);
 	ring_buffer__free(ss->rb);
 	dt_builder_free(ss->k.b);
 	summary_free(ss->s.sum);
@@ -1306,8 +1356,7 @@ static int do_trace(void)
 	ss.s = (struct out_state){ .c = &c, .out = stdout };
 	ss.k = (struct consumer){ .s = &ss.s };
 	ss.go[0] = ss.go[1] = -1;
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	catch_signals();
 
 	if (check_filters(&ss) || resolve_steps(&ss)) {
 		resolver_free(ss.r);
@@ -1324,16 +1373,17 @@ static int do_trace(void)
 		rc = EX_CANTCREAT;
 		goto out;
 	}
-	if (interrupted() || open_and_load(&ss) || interrupted() || start_command(&ss) ||
-	    attach_tracepoints(&ss) || attach_steps(&ss) || interrupted())
+	if (interrupted(&ss) || open_and_load(&ss) || interrupted(&ss) || start_command(&ss) ||
+	    attach_tracepoints(&ss) || attach_steps(&ss) || interrupted(&ss))
 		goto out;
 	report_startup(&ss);
 	if (open_output(&ss) || release_command(&ss))
 		goto out;
+	ss.began = true;
 	poll_events(&ss);
 	rc = finish_output(&ss);
 out:
-	if (rc && exiting)
+	if (ss.stopped_early)
 		rc = 128 + exiting;
 	end_session(&ss, rc);
 	return rc;

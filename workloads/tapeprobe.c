@@ -58,8 +58,8 @@ static void usage(FILE *out)
 		"       tapeprobe [OPTIONS] DEVICE ioctl NUMBER\n"
 		"       tapeprobe set FILE VALUE\n"
 		"\n"
-		"  -b, --buffer KIND   normal (default); unmapped; readonly;\n"
-		"                      partial (only the first page is mapped);\n"
+		"  -b, --buffer KIND   normal (default); unmapped (no access); readonly;\n"
+		"                      partial (only the first page accessible);\n"
 		"                      for op, status, tell and ioctl: the argument's\n"
 		"  -o, --offset N      start the buffer N bytes into its first page\n"
 		"  -v, --segments N    split the buffer into N iovecs (readv, writev,\n"
@@ -73,8 +73,8 @@ static void usage(FILE *out)
 		"op runs MTIOCTOP (MTOP: MTFSF, MTWEOF, MTSETBLK, ... or a number);\n"
 		"status MTIOCGET; tell MTIOCPOS, and prints the block as result=N;\n"
 		"ioctl any request NUMBER with a 64-byte argument; set write()s VALUE\n"
-		"to FILE. Writes send the bytes 0x5a; splice and sendfile move them\n"
-		"through a pipe or a memfd.\n");
+		"to FILE. Writes send the bytes 0x5a; splice moves them through a\n"
+		"pipe (so at most 64 KiB), sendfile from a memfd.\n");
 }
 
 static int parse_number(const char *arg, const char *what, unsigned long max,
@@ -124,7 +124,10 @@ static unsigned char *make_buffer(enum buffer_kind kind, size_t offset,
 	case BUF_NORMAL:
 		break;
 	case BUF_UNMAPPED:
-		munmap(p, area);
+		/* no access, and the range stays ours: a later mmap (io_setup's
+		 * ring) cannot land in it */
+		if (mprotect(p, area, PROT_NONE))
+			return NULL;
 		break;
 	case BUF_READONLY:
 		if (mprotect(p, area, PROT_READ))
@@ -132,7 +135,7 @@ static unsigned char *make_buffer(enum buffer_kind kind, size_t offset,
 		break;
 	case BUF_PARTIAL:
 		/* The transfer starts in a good page and runs into a hole. */
-		if (munmap(p + page, area - page))
+		if (mprotect(p + page, area - page, PROT_NONE))
 			return NULL;
 		break;
 	}
@@ -220,39 +223,46 @@ static long long aio_once(int fd, bool writing, const struct iovec *iov,
 	return res;
 }
 
-/* splice() between the tape and a pipe that holds @len bytes of 0x5a. */
+/*
+ * splice() between the tape and a pipe that holds up to @len bytes of 0x5a
+ * (as many as fit: the pipe does not block).
+ */
 static long long splice_once(int fd, bool writing, size_t len)
 {
 	unsigned char fill[4096];
 	int pipefd[2];
 	long long res;
-	size_t done;
+	size_t done = 0;
+	ssize_t n;
 
-	if (pipe(pipefd))
+	if (pipe2(pipefd, O_NONBLOCK | O_CLOEXEC))
 		return -errno;
 	memset(fill, 0x5a, sizeof(fill));
-	for (done = 0; writing && done < len; done += sizeof(fill))
-		if (write(pipefd[1], fill, len - done < sizeof(fill) ? len - done : sizeof(fill)) < 0)
-			break;
-	res = writing ? outcome(splice(pipefd[0], NULL, fd, NULL, len, 0)) :
+	while (writing && done < len &&
+	       (n = write(pipefd[1], fill, len - done < sizeof(fill) ? len - done : sizeof(fill))) > 0)
+		done += (size_t)n;
+	res = writing ? outcome(splice(pipefd[0], NULL, fd, NULL, done, 0)) :
 			outcome(splice(fd, NULL, pipefd[1], NULL, len, 0));
 	close(pipefd[0]);
 	close(pipefd[1]);
 	return res;
 }
 
-/* sendfile() to the tape from a memfd of @len bytes. */
+/* sendfile() to the tape from a memfd of @len bytes of 0x5a. */
 static long long sendfile_once(int fd, size_t len)
 {
 	int mfd = memfd_create(PROG, MFD_CLOEXEC);
-	long long res;
+	unsigned char fill[4096];
+	long long res = 0;
+	size_t done;
 
 	if (mfd < 0)
 		return -errno;
-	if (ftruncate(mfd, (off_t)len))
-		res = -errno;
-	else
-		res = outcome(sendfile(fd, mfd, NULL, len));
+	memset(fill, 0x5a, sizeof(fill));
+	for (done = 0; done < len && res >= 0; done += sizeof(fill))
+		res = outcome(write(mfd, fill, len - done < sizeof(fill) ? len - done : sizeof(fill)));
+	if (res >= 0)
+		res = outcome(sendfile(fd, mfd, (off_t[]){ 0 }, len));
 	close(mfd);
 	return res;
 }
@@ -273,7 +283,15 @@ static int do_transfer(const char *dev, const char *verb, const char *lenarg,
 		how = X_SPLICE;
 	else if (!strcmp(verb, "sendfile"))
 		how = X_SENDFILE;
-	if (parse_number(lenarg, "length", 256UL << 20, &len))
+	/* an option the call would not use is refused, not ignored */
+	if ((p->nowait && how != X_RW) ||
+	    ((how == X_SPLICE || how == X_SENDFILE) &&
+	     (p->kind != BUF_NORMAL || p->offset || p->segments != 1))) {
+		fprintf(stderr, PROG ": -n is for read and write; -b, -o and -v for read, write, aio-read and aio-write\n");
+		return 2;
+	}
+	/* a pipe holds 64 KiB: filling it further would wait for ever */
+	if (parse_number(lenarg, "length", how == X_SPLICE ? 1UL << 16 : 256UL << 20, &len))
 		return 2;
 	if (tapedev_check(PROG, dev))
 		return 2;

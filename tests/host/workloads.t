@@ -58,6 +58,8 @@ refused "tapeprobe -v 0" "tapeprobe: segments is 1 to 16, not 0" $B/tapeprobe -v
 refused "tapeprobe -v 17" "tapeprobe: segments '17' is larger than 16" $B/tapeprobe -v 17 /dev/null write 1
 refused "tapeprobe, an unknown operation" "tapeprobe: the operation is read, write, aio-read" \
 	$B/tapeprobe /dev/null frob 1
+refused "tapeprobe splice-write past a pipe's 64 KiB" "tapeprobe: length '65537' is larger than 65536" \
+	$B/tapeprobe /dev/null splice-write 65537
 refused "tapeprobe ioctl, request 2^32" "tapeprobe: request '4294967296' is larger than 4294967295" \
 	$B/tapeprobe /dev/null ioctl 4294967296
 # unknown options, and a device or file that is not there

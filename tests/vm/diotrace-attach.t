@@ -39,7 +39,7 @@ for mode in fentry kprobes; do
 	"$DIOTRACE" --json --attach $mode --sync-detach -o /tmp/at-$mode.json \
 		-- bash -c workload 2>/tmp/at-$mode.err
 	ok $? "--attach $mode traced the workload"
-	is "$(bpftool prog list 2>/dev/null | grep -cE 'name (fe|fx|kp|kr|kpm|kps|tp)_')" 0 \
+	is "$(dt_progs_left)" 0 \
 		"--attach $mode: no diotrace program left after --sync-detach"
 	trees /tmp/at-$mode.json >/tmp/at-$mode.trees
 	is "$(wc -l </tmp/at-$mode.trees)" 3 "--attach $mode: three write trees"

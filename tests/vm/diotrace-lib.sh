@@ -26,6 +26,15 @@ dt_require_dtape() {
 	. "$DIOLAB_ROOT/tests/vm/dtape-lib.sh"
 }
 
+# dt_progs_left: how many of diotrace's BPF programs are loaded (a link
+# holds its program, so none left means no link left either); "bpftool
+# failed" when it cannot say.
+dt_progs_left() {
+	local l
+	l=$(bpftool prog list 2>&1) || { echo "bpftool failed: $l"; return; }
+	grep -cE 'name (fe|fx|kp|kr|kpm|kps|tp|rtp)_' <<<"$l"
+}
+
 # dt_trace CMD...: trace CMD (and its children) into $DT_OUT; ok if it ran.
 dt_trace() {
 	local rc what

@@ -28,7 +28,7 @@ ok $? "SIGINT: diotrace exits 0"
 is "$(jq -r 'select(.type=="syscall" and .path=="'$M/f.bin'") | .comm' /tmp/c.json | sort -u)" dioload \
 	"-c dioload traced dioload only"
 is "$(jq -r 'select(.type=="end") | .lost' /tmp/c.json)" 0 "end record reports zero lost events"
-is "$(bpftool prog list 2>/dev/null | grep -cE 'name (fe|fx|kp|kr|kpm|kps|tp)_')" 0 "no diotrace program left loaded"
+is "$(dt_progs_left)" 0 "no diotrace program left loaded"
 
 (while [ ! -e /tmp/go ]; do sleep 0.1; done; "$DIOLOAD" write $M/f.bin 0 4096 direct >/dev/null) &
 bg=$!

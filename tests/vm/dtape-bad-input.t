@@ -20,8 +20,10 @@ stat_of() { local v; read -r v <"$SYS/stats/$1" && echo "$v"; }
 # books_balanced: dtape's own counters show every pin and reference given
 # back (they start again at each load, so they are read before the next).
 books_balanced() {
-	[ "$(stat_of pages_pinned)" = "$(stat_of pages_unpinned)" ] &&
-		[ "$(stat_of legacy_refs_taken)" = "$(stat_of legacy_refs_dropped)" ]
+	local pin unpin taken dropped
+	pin=$(stat_of pages_pinned) && unpin=$(stat_of pages_unpinned) &&
+		taken=$(stat_of legacy_refs_taken) && dropped=$(stat_of legacy_refs_dropped) &&
+		[ -n "$pin$taken" ] && [ "$pin" = "$unpin" ] && [ "$taken" = "$dropped" ]
 }
 
 n=0 errnos=0 unbalanced=
