@@ -131,11 +131,11 @@ is "$?" 64 "record --chrome-trace: usage error (exit 64)"
 grep -qF "make the timeline from the recording: diotrace report --chrome-trace OUT.json $w/x.dtr" <<<"$out"
 ok $? "... which says how to make the timeline"
 out=$($D report --chrome-trace /nonexistent/dir/t.json tests/unit/data/vfat-6.1.dtr 2>&1)
-is "$?" 1 "an unwritable --chrome-trace FILE: exit 1"
+is "$?" 73 "an unwritable --chrome-trace FILE: exit 73 (EX_CANTCREAT, as diff)"
 grep -qF "diotrace: cannot write /nonexistent/dir/t.json: No such file or directory" <<<"$out"
 ok $? "... naming the file and why"
 $D report --chrome-trace "$w/none.json" README.md >/dev/null 2>&1
-is "$?" 1 "report of a file that is no recording: exit 1"
+is "$?" 66 "report of a file that is no recording: exit 66 (EX_NOINPUT, as diff)"
 [ ! -e "$w/none.json" ]
 ok $? "... and no half-written timeline is left behind"
 
