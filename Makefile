@@ -25,7 +25,7 @@ MODULES := $(if $(wildcard module/Kbuild),$(foreach k,$(KERNELS),$(BUILD)/module
 WORKLOADS := $(patsubst workloads/%.c,$(BIN)/%,$(wildcard workloads/*.c))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(TESTBIN)/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all help deps debian-deps modules workloads unit-tests test demo vm bench lint clean
+.PHONY: all help deps debian-deps modules workloads unit-tests test demo vm bench lint clean mutants stress
 
 all: modules workloads unit-tests $(BIN)/tapsum
 
@@ -36,6 +36,7 @@ help:
 	@echo "  make test       run every test on the host and in the VM on each lab kernel"
 	@echo "  make vm         interactive shell in the lab VM (KERNEL=6.1 picks the kernel)"
 	@echo "  make bench      run every benchmark in the lab VM (QUICK=1 for a smoke run)"
+	@echo "  make stress     random and hostile calls against dtape in the lab VM (DURATION=600 s per kernel, KERNEL=6.1, SEED=N)"
 	@echo "  make lint       checkpatch --strict, sparse, clang-tidy and cppcheck"
 	@echo "  make slides     the six decks in slides/decks as offline reveal.js HTML and beamer PDF (slides/out/)"
 	@echo "  make slides-refresh  record the decks' traces again in the lab VM, then make slides"
@@ -89,8 +90,18 @@ $(BIN) $(TESTBIN):
 # --- running things -----------------------------------------------------------
 # demo and test install what is missing first (a no-op when all is there).
 test: deps
-	@$(MAKE) --no-print-directory all lab-modules
+	@$(MAKE) --no-print-directory all lab-modules mutants
 	@tests/run
+
+# dtape with known bugs, which tests/vm/dtape-stress.t must catch.
+mutants: modules
+	@tests/lib/build-mutants
+
+# Random and hostile calls against dtape on every lab kernel (DURATION s per
+# kernel, default 600; KERNEL=6.1 for one; SEED=N to repeat a run's calls).
+stress: debian-deps
+	@$(MAKE) --no-print-directory all mutants
+	@scripts/stress $(if $(KERNEL),--kernel $(KERNEL)) $(if $(DURATION),--seconds $(DURATION)) $(if $(SEED),--seed $(SEED))
 
 demo: debian-deps
 	@$(MAKE) --no-print-directory all

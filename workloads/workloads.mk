@@ -15,3 +15,9 @@ $(BIN)/tapeio $(BIN)/tapestream: workloads/lib/pattern.c workloads/lib/pattern.h
 $(BIN)/tapeio: module/dtape_abi.h
 # The driver's counters in /sys/dev/char/MAJ:MIN.
 $(BIN)/tapeio $(BIN)/tapestream: workloads/lib/devstat.c workloads/lib/devstat.h
+# tapefuzz: random and hostile calls, the model checker and the shadow tape.
+$(BIN)/tapefuzz: LDLIBS += -laio -luring -lpthread
+$(BIN)/tapefuzz: workloads/lib/fuzz.c workloads/lib/fuzz.h workloads/lib/fuzz_chaos.c \
+	workloads/lib/fuzz_chaos.h workloads/lib/fuzz_model.c workloads/lib/fuzz_model.h \
+	workloads/lib/tapemodel.c workloads/lib/tapemodel.h workloads/lib/pattern.c \
+	workloads/lib/pattern.h workloads/lib/numarg.c workloads/lib/numarg.h

@@ -62,8 +62,24 @@ refused "tapeprobe splice-write past a pipe's 64 KiB" "tapeprobe: length '65537'
 	$B/tapeprobe /dev/null splice-write 65537
 refused "tapeprobe ioctl, request 2^32" "tapeprobe: request '4294967296' is larger than 4294967295" \
 	$B/tapeprobe /dev/null ioctl 4294967296
+refused "tapefuzz, seconds 12x" "tapefuzz: --seconds '12x' has a bad suffix" $B/tapefuzz -s 12x
+refused "tapefuzz, no threads" "tapefuzz: --threads must be at least 1" $B/tapefuzz -t 0
+refused "tapefuzz, 5 threads" "tapefuzz: --threads '5' is larger than 4" $B/tapefuzz -t 5
+refused "tapefuzz, model 2" "tapefuzz: --model '2' is larger than 1" $B/tapefuzz -M 2
+refused "tapefuzz, a stray argument" "tapefuzz: unexpected argument 'now'" $B/tapefuzz now
+# The host has no dtape: the message says how to load it.
+refused "tapefuzz without dtape" "tapefuzz: dtape is not loaded; load it with at least 3 drives" \
+	$B/tapefuzz -s 1
+# make stress's front end, refused before any VM boots
+refused "stress, 0 seconds" "stress: --seconds wants a whole number from 1 to 999999, not '0'" \
+	scripts/stress --seconds 0
+refused "stress, seed -1" "stress: --seed wants a whole number, not '-1'" scripts/stress --seed -1
+refused "stress, a kernel not installed" "stress: no lab kernel matches '9.9'; installed:" \
+	scripts/stress --kernel 9.9
+refused "stress --bogus" "usage: scripts/stress [--kernel K] [--seconds N] [--seed N]" \
+	scripts/stress --bogus
 # unknown options, and a device or file that is not there
-for w in tapeio tapestream tapeprobe; do
+for w in tapeio tapestream tapeprobe tapefuzz; do
 	refused "$w --bogus" "$B/$w: unrecognized option '--bogus'" $B/$w --bogus /dev/null
 done
 refused "dioload --bogus" "usage: dioload write|read FILE" $B/dioload --bogus

@@ -22,3 +22,6 @@ DIFF_UNIT_OBJS := $(DIOTRACE_UNIT_OBJS) $(addprefix $(BUILD)/bpf/,dmodel.o dload
 $(TESTBIN)/test_diff: $(DIFF_UNIT_OBJS)
 $(TESTBIN)/test_diff: UNIT_LDLIBS += -lbpf -lz
 $(TESTBIN)/test_diff: CFLAGS += -DDT_DATA=\"$(CURDIR)/tests/unit/data\"
+$(TESTBIN)/test_tapemodel: workloads/lib/tapemodel.c workloads/lib/tapemodel.h workloads/lib/pattern.c \
+	workloads/lib/pattern.h
+$(TESTBIN)/test_tapemodel: CFLAGS += -Iworkloads

@@ -8,7 +8,7 @@
 #include <string.h>
 #include "pattern.h"
 
-static uint64_t mix64(uint64_t x)
+uint64_t pattern_mix64(uint64_t x)
 {
 	x += 0x9e3779b97f4a7c15ULL;
 	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
@@ -18,13 +18,13 @@ static uint64_t mix64(uint64_t x)
 
 static uint64_t first_state(uint64_t seed, uint64_t record)
 {
-	return mix64(seed ^ mix64(record));
+	return pattern_mix64(seed ^ pattern_mix64(record));
 }
 
 /* Spelled out byte by byte, which compilers turn into one store. */
 static void next_word(uint64_t *state, unsigned char *w)
 {
-	uint64_t v = mix64(*state);
+	uint64_t v = pattern_mix64(*state);
 
 	*state = v;
 	w[0] = (unsigned char)v;

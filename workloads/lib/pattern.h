@@ -12,6 +12,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* splitmix64's output function: every pattern byte comes from it. */
+uint64_t pattern_mix64(uint64_t x);
+
 /* Fill BUF with the LEN bytes of record RECORD of the stream SEED. */
 void pattern_fill(unsigned char *buf, size_t len, uint64_t seed, uint64_t record);
 
