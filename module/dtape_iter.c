@@ -88,6 +88,13 @@ static ssize_t dtape_rw_queued(struct kiocb *iocb, struct iov_iter *iter,
 	/* One request pins one buffer. */
 	if (iov_iter_single_seg_count(iter) != len)
 		return -EINVAL;
+	/*
+	 * Refused before anything is pinned, as an inline write is: pinning
+	 * first would hold up to 2 GiB of the caller's memory for a write
+	 * that dtape_place() then refuses.
+	 */
+	if (to_medium && len > dtape_max_record)
+		return -EINVAL;
 	req = kzalloc(sizeof(*req), GFP_KERNEL);
 	if (!req)
 		return -ENOMEM;

@@ -50,8 +50,39 @@ is "$(jq -r "[$s.runs[] | select(.depth == 1 and .stalls != .records - 1)] | len
 	"dtape-stream: every depth-1 run stalled before every record but the first"
 jq -e "$s | .goal_met == (.sync_stall_pct > 90 and .async_q_ge_4_stalls == 0)" "$json" >/dev/null 2>&1
 ok $? "dtape-stream's goal_met agrees with its stall counts"
+# The goal table: every benchmark states its goals, and the report leads with them.
+is "$(jq -r '[.goals[].benchmark] | unique | join(" ")' "$json" 2>/dev/null)" "diotrace dtape dtape-stream labvm" \
+	"every benchmark reported its goals"
+jq -e '[.goals[] | (.value | type) == "number" and (.met | type) == "boolean"] | all' "$json" >/dev/null 2>&1
+ok $? "each goal has a numeric value and a met verdict"
+is "$(jq -r '[.goals[] | select(.benchmark == "dtape-stream")] | map(.met) | all' "$json" 2>/dev/null)" \
+	"$(jq -r "$s.goal_met" "$json" 2>/dev/null)" "dtape-stream's goals agree with its goal_met"
+is "$(grep -m1 '^## ' "$md")" "## Goals" "the Markdown report opens with the goal table"
 med=$(jq -r '.benchmarks.labvm.median_ms' "$json" 2>/dev/null)
 ok "$([[ "$med" =~ ^[0-9]+$ ]] && [ "$med" -gt 500 ] && echo 0 || echo 1)" "labvm boot time is a plausible measurement (${med} ms)"
 grep -q '^## Lab VM boot' "$md" && grep -qE 'Accelerator \*\*(TCG|KVM)\*\*' "$md"
 ok $? "the Markdown report names the accelerator and has the boot table"
+
+# bench/report on made-up results: the table, the JSON and the refusals.
+fx=$(mktemp -d)
+trap 'rm -rf "$fx"' EXIT
+mkdir "$fx/in"
+echo '{"x":1}' >"$fx/in/alpha.json"
+echo '## Alpha' >"$fx/in/alpha.md"
+printf 'speed ratio\t0.91\t>= 0.80\tyes\nlost\t3\t0\tno\n' >"$fx/in/alpha.goals"
+echo '{"y":2}' >"$fx/in/beta.json"
+echo '## Beta' >"$fx/in/beta.md"
+printf 'boot, s\t7.5\t< 5\tno\n' >"$fx/in/beta.goals"
+BENCH_KERNEL=k BENCH_ACCEL=tcg bench/report "$fx/in" "$fx/r" 2>"$fx/err"
+ok $? "bench/report joins two benchmarks' results"
+is "$(jq -c '[.goals[] | [.benchmark, .value, .met]]' "$fx/r.json" 2>/dev/null)" \
+	'[["alpha",0.91,true],["alpha",3,false],["beta",7.5,false]]' "... every goal in the JSON, with its value and verdict"
+is "$(jq -c '.benchmarks' "$fx/r.json" 2>/dev/null)" '{"alpha":{"x":1},"beta":{"y":2}}' "... every benchmark's figures"
+is "$(grep -c '| \*\*missed\*\* |$' "$fx/r.md")" 2 "... the Markdown table marks the two missed goals"
+is "$(grep '^## ' "$fx/r.md" | tr '\n' ' ')" "## Goals ## Alpha ## Beta " "... and comes before the benchmarks' sections"
+printf 'speed ratio\tfast\t>= 0.80\tyes\n' >"$fx/in/beta.goals"
+bench/report "$fx/in" "$fx/r" 2>"$fx/err"
+is "$?" 1 "bench/report refuses a goal whose value is not a number"
+grep -q "beta.goals: a goal line is not" "$fx/err"
+ok $? "... and names the file"
 done_testing

@@ -416,17 +416,33 @@ static size_t read_size(struct model *m, struct fz_rng *r, size_t room)
 	return want > room ? room : want;
 }
 
+/* Where the drive says the head is; false (reported) when it cannot say. */
+static bool tell(struct model *m, uint64_t *block)
+{
+	struct mtpos pos;
+
+	if (ioctl(m->fd, MTIOCPOS, &pos)) {
+		fz_fail(WHO, "call %ld: MTIOCPOS: %s", m->n, fz_errname(errno));
+		return false;
+	}
+	*block = (uint64_t)pos.mt_blkno;
+	return true;
+}
+
 /*
  * readv() inline reads one record per piece and stops at a short one or
- * any error; queued (the streaming model on) it is refused whole.
+ * any error; queued (the streaming model on) it is refused whole. With a
+ * misaligned buffer (SENSITIVE), a knob turned while it runs (mode,
+ * dma_alignment) can refuse a piece after earlier ones were read: the call
+ * then returns what those read, and the head stays before the refused one.
  */
-static void model_readv(struct model *m, struct piece *p, unsigned int nr, long ret, int err)
+static void model_readv(struct model *m, struct piece *p, unsigned int nr, long ret, int err,
+			bool sensitive)
 {
-	uint64_t start = m->head;
-	long done = 0;
-	unsigned int i;
+	long got = ret < 0 ? -err : ret, done = 0;
+	uint64_t head = m->head, adv[MAX_PIECES], told;
+	unsigned int i, used = 0;
 
-	/* Queued (the streaming model on), a vector is refused whole. */
 	if (ret == -1 && err == EINVAL)
 		return;
 	if (!m->online) {
@@ -435,9 +451,9 @@ static void model_readv(struct model *m, struct piece *p, unsigned int nr, long 
 				ret, fz_errname(err));
 		return;
 	}
+	/* What each piece gets, by st's rules, before looking at any data. */
 	for (i = 0; i < nr; i++) {
-		struct tm_read want = tm_predict_read(&m->tm, m->head, p[i].len, m->bs);
-		long moved;
+		struct tm_read want = tm_predict_read(&m->tm, head, p[i].len, m->bs);
 
 		p[i].res = want.kind == TM_DATA ? (long)want.len :
 			   want.kind == TM_TOO_SHORT ? -ENOMEM :
@@ -446,10 +462,9 @@ static void model_readv(struct model *m, struct piece *p, unsigned int nr, long 
 		/* End of data reads 0 twice first: what the call returned decides. */
 		if (want.kind == TM_END_OF_DATA && !done && ret == 0)
 			p[i].res = 0;
-		moved = read_outcome(m, &p[i], HOW_VECTOR, false);
-		if (moved < 0)
-			return;
-		m->head += (uint64_t)moved;
+		adv[i] = want.advance;
+		head += want.advance;
+		used = i + 1;
 		if (p[i].res <= 0) {
 			if (!done)
 				done = p[i].res;
@@ -459,10 +474,37 @@ static void model_readv(struct model *m, struct piece *p, unsigned int nr, long 
 		if ((size_t)p[i].res < p[i].len)
 			break;
 	}
-	if (done != (ret < 0 ? -err : ret))
-		fz_fail(WHO, "call %ld: readv from block %llu returned %s%ld; the model says %ld",
-			m->n, (unsigned long long)start, ret < 0 ? fz_errname(err) : "",
+	if (sensitive && got > 0 && got != done) {
+		long sum = 0;
+
+		/* Refused part way: whole pieces up to the refused one. */
+		for (i = 0; i < used && sum < got && p[i].res == (long)p[i].len; i++)
+			sum += p[i].res;
+		if (sum == got) {
+			used = i;
+			done = got;
+		}
+	} else if (sensitive && got == done && used > 1 && p[used - 1].res <= 0 &&
+		   adv[used - 1]) {
+		/* A filemark, lost record or illegal length, or a refusal there: the head says. */
+		if (!tell(m, &told))
+			return;
+		if (told == head - adv[used - 1])
+			used--;
+	}
+	if (got != done) {
+		fz_fail(WHO, "call %ld: readv of %u pieces from block %llu returned %s%ld; the model says %ld",
+			m->n, nr, (unsigned long long)m->head, ret < 0 ? fz_errname(err) : "",
 			ret < 0 ? 0 : ret, done);
+		return;
+	}
+	for (i = 0; i < used; i++) {
+		long moved = read_outcome(m, &p[i], HOW_VECTOR, false);
+
+		if (moved < 0)
+			return;
+		m->head += (uint64_t)moved;
+	}
 }
 
 static void model_read(struct model *m, struct fz_rng *r)
@@ -504,7 +546,7 @@ static void model_read(struct model *m, struct fz_rng *r)
 	if (how == HOW_VECTOR) {
 		fz_tally(WHO, FZ_READV, ret, err,
 			 (const int[]){ ENOMEM, EIO, EINVAL, ENOMEDIUM, EFAULT, EAGAIN, 0 });
-		model_readv(m, p, nr, ret, err);
+		model_readv(m, p, nr, ret, err, sensitive);
 	} else {
 		if (how <= HOW_NOWAIT) {
 			fz_tally(WHO, FZ_READ, ret, err,
@@ -624,7 +666,6 @@ static void model_ioctl(struct model *m, struct fz_rng *r)
 	uint64_t used = tm_used(&m->tm, m->tm.n), want, told;
 	unsigned int x = (unsigned int)fz_below(r, 100);
 	int count = (int)fz_below(r, 4), ret;
-	struct mtpos pos;
 	short op;
 
 	if (x < 35)
@@ -656,17 +697,12 @@ static void model_ioctl(struct model *m, struct fz_rng *r)
 	if (op == MTERASE && m->tm.n && fz_chance(r, 50)) {
 		/* Erase from somewhere in the middle. */
 		model_op(m, MTSEEK, (int)fz_below(r, m->tm.n));
-		if (ioctl(m->fd, MTIOCPOS, &pos) == 0)
-			m->head = (uint64_t)pos.mt_blkno;
+		if (failed() || !tell(m, &m->head))
+			return;
 	}
 	ret = model_op(m, op, count);
-	if (failed())
+	if (failed() || !tell(m, &told))
 		return;
-	if (ioctl(m->fd, MTIOCPOS, &pos)) {
-		fz_fail(WHO, "call %ld: MTIOCPOS: %s", m->n, fz_errname(errno));
-		return;
-	}
-	told = (uint64_t)pos.mt_blkno;
 	if (predicted_head(m, op, count, ret, &want) && want != told) {
 		fz_fail(WHO, "call %ld: after MTIOCTOP %d (count %d) = %d the head is at %llu, not %llu",
 			m->n, op, count, ret, (unsigned long long)told, (unsigned long long)want);
