@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/devstat.h"
 #include "lib/fuzz.h"
 #include "lib/fuzz_chaos.h"
 #include "lib/fuzz_model.h"
@@ -135,25 +136,19 @@ static int parse(int argc, char **argv, struct opts *o)
 /* --- the drives --------------------------------------------------------------- */
 static int find_drives(void)
 {
-	char text[16] = "";
-	int fd = open("/sys/module/dtape/parameters/drives", O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, text, sizeof(text) - 1);
-	int drives;
+	long long drives;
 
-	if (fd >= 0)
-		close(fd);
-	if (n <= 0) {
+	if (!devstat_read("/sys/module/dtape/parameters", "drives", &drives)) {
 		fprintf(stderr, PROG ": dtape is not loaded; load it with at least 3 drives:\n"
 				"  insmod build/modules/$(uname -r)/dtape.ko drives=4 capacity_mb=16\n");
 		return -1;
 	}
-	drives = atoi(text);
 	if (drives < 3) {
-		fprintf(stderr, PROG ": dtape has %d drive(s); tapefuzz needs 3 or more "
+		fprintf(stderr, PROG ": dtape has %lld drive(s); tapefuzz needs 3 or more "
 				"(rmmod dtape, then insmod dtape.ko drives=4)\n", drives);
 		return -1;
 	}
-	return drives;
+	return (int)drives;
 }
 
 /* --- the kernel log ------------------------------------------------------------- */
@@ -247,7 +242,7 @@ static void wait_idle(void)
 {
 	double until = fz_now() + DRAIN_S;
 	unsigned int d;
-	long long v;
+	long long v = -1;
 
 	for (d = 0; d < fz.drives; d++) {
 		while (fz_drive_stat(d, "stream/inflight", &v) && v && fz_now() < until)

@@ -20,4 +20,5 @@ $(BIN)/tapefuzz: LDLIBS += -laio -luring -lpthread
 $(BIN)/tapefuzz: workloads/lib/fuzz.c workloads/lib/fuzz.h workloads/lib/fuzz_chaos.c \
 	workloads/lib/fuzz_chaos.h workloads/lib/fuzz_model.c workloads/lib/fuzz_model.h \
 	workloads/lib/tapemodel.c workloads/lib/tapemodel.h workloads/lib/pattern.c \
-	workloads/lib/pattern.h workloads/lib/numarg.c workloads/lib/numarg.h
+	workloads/lib/pattern.h workloads/lib/numarg.c workloads/lib/numarg.h workloads/lib/devstat.c \
+	workloads/lib/devstat.h

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "devstat.h"
 #include "fuzz.h"
 #include "pattern.h"
 
@@ -190,20 +191,10 @@ unsigned char *fz_buf(struct fz_bufs *b, enum fz_buf_kind kind, size_t offset)
 
 bool fz_drive_stat(unsigned int drive, const char *name, long long *out)
 {
-	char path[128], text[32];
-	ssize_t n;
-	int fd;
+	char dir[64];
 
-	snprintf(path, sizeof(path), "/sys/class/dtape/dtape%u/%s", drive, name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	n = read(fd, text, sizeof(text) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	text[n] = '\0';
-	return sscanf(text, "%lld", out) == 1;
+	snprintf(dir, sizeof(dir), "/sys/class/dtape/dtape%u", drive);
+	return devstat_read(dir, name, out);
 }
 
 int fz_write_file(const char *path, const char *value)

@@ -261,6 +261,22 @@ static void share_result(struct piece *p, unsigned int nr, long ret, int err)
 	}
 }
 
+/*
+ * Point P at bad memory of KIND. A half-mapped buffer is made longer than
+ * its good page, so a whole transfer needs the bad part; a record that
+ * fits the good page may still be read into it inline.
+ */
+static void make_hostile(struct model *m, struct piece *p, enum fz_buf_kind kind)
+{
+	p->buf = fz_buf(&m->bufs, kind, 0);
+	p->hostile = true;
+	if (kind != FZ_BUF_HALF)
+		return;
+	p->accessible = 4096;
+	if (p->len <= 4096)
+		p->len = m->bs ? m->bs * (4096 / m->bs + 1) : 8192;
+}
+
 /* --- writing --------------------------------------------------------------------- */
 static bool write_refusal_ok(struct model *m, const struct piece *p, enum how how, bool sensitive)
 {
@@ -297,12 +313,8 @@ static void model_write(struct model *m, struct fz_rng *r)
 		if (how != HOW_VECTOR && fz_chance(r, 8)) {
 			enum fz_buf_kind kind = (enum fz_buf_kind)(FZ_BUF_NULL + fz_below(r, 3));
 
-			if (kind == FZ_BUF_READONLY)
-				kind = FZ_BUF_HALF;
-			p[i].buf = fz_buf(&m->bufs, kind, 0);
-			if (kind == FZ_BUF_HALF && p[i].len <= 4096)
-				p[i].len = m->bs ? m->bs * (4096 / m->bs + 1) : 8192;
-			p[i].hostile = true;
+			/* Read-only memory is good to write from. */
+			make_hostile(m, &p[i], kind == FZ_BUF_READONLY ? FZ_BUF_HALF : kind);
 		} else {
 			pattern_fill(p[i].buf, p[i].len, m->tm.seed, p[i].id);
 		}
@@ -525,15 +537,7 @@ static void model_read(struct model *m, struct fz_rng *r)
 		p[i] = (struct piece){ .buf = m->bufs.arena + (size_t)i * PIECE_ROOM + offset,
 				       .len = read_size(m, r, room) };
 		if (how != HOW_VECTOR && fz_chance(r, 8)) {
-			enum fz_buf_kind kind = (enum fz_buf_kind)(FZ_BUF_NULL + fz_below(r, 4));
-
-			p[i].buf = fz_buf(&m->bufs, kind, 0);
-			p[i].hostile = true;
-			/* A record that fits the good page may be read into it inline. */
-			if (kind == FZ_BUF_HALF)
-				p[i].accessible = 4096;
-			if (kind == FZ_BUF_HALF && p[i].len <= 4096)
-				p[i].len = m->bs ? m->bs * (4096 / m->bs + 1) : 8192;
+			make_hostile(m, &p[i], (enum fz_buf_kind)(FZ_BUF_NULL + fz_below(r, 4)));
 		}
 	}
 	ret = issue(m, how, p, nr, false);
