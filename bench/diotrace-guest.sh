@@ -30,6 +30,24 @@ trace-cmd record -q -p function_graph -g __x64_sys_pwrite64 -o /tmp/fg.dat \
 bpftrace "$DIOLAB_ROOT/bpf/bpftrace/dio-write-path.bt" -c "$bin/dioload loop $m/f $n" 2>/dev/null |
 	sed -n 's/^ns_per_write=\([0-9]*\).*/mode bpftrace \1/p'
 
+# ksnoop (libbpf-tools), what a user would pick for "these functions'
+# calls and returns": the bpftrace script's functions that this kernel has,
+# everything it prints thrown away.  It prints its header once attached.
+fns=
+for f in vfs_write ext4_file_write_iter iomap_dio_rw bio_iov_iter_get_pages pin_user_pages_fast get_user_pages_fast submit_bio; do
+	grep -q " $f\$" /proc/kallsyms && fns+=" $f"
+done
+# shellcheck disable=SC2086 # one argument per function
+stdbuf -oL ksnoop trace $fns >/tmp/ks.out 2>/tmp/ks.err &
+ks=$!
+for _ in $(seq 600); do grep -q FUNCTION /tmp/ks.out && break; sleep 0.1; done
+attached=0
+grep -q FUNCTION /tmp/ks.out && attached=1 && echo "mode ksnoop $(loop)"
+kill -INT $ks 2>/dev/null
+wait $ks 2>/dev/null
+# counted once ksnoop has drained its buffer: entries and returns
+[ $attached = 1 ] && echo "ksnoop_calls $(grep -c ' vfs_write' /tmp/ks.out)"
+
 # diotrace with each --attach mode; --sync-detach: nothing may patch
 # kernel text after this script ends
 for a in fentry kprobes; do

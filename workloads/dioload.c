@@ -9,7 +9,9 @@
  *   dioload uring FILE OFF LEN [async]                  io_uring O_DIRECT write
  *                                                       (async: IOSQE_ASYNC, from io-wq)
  *   dioload aio   FILE OFF LEN                          libaio O_DIRECT write
- *   dioload loop  FILE N [LEN]                          N O_DIRECT writes, prints ns/write
+ *   dioload loop  FILE N [LEN] [buffered]               N writes of LEN at offset 0,
+ *                                                       O_DIRECT unless buffered;
+ *                                                       prints ns/write
  *
  * Prints "ret=N" or "errno=NAME" and exits 0 when the syscall returned what
  * the pattern expects to be possible (tests judge the rest from diotrace).
@@ -203,18 +205,24 @@ static int do_aio(const char *path, off_t off, size_t len)
 	return ev.res == len ? 0 : 1;
 }
 
-/* The benchmark loop: same buffer, same 64 KiB range, so every write takes
- * the identical kernel path and only the tracer's cost varies. */
-static int do_loop(const char *path, long n, size_t len)
+/* The benchmark loop: same buffer, same range, so every write takes the
+ * identical kernel path and only the tracer's cost (or the tool) varies. */
+static int do_loop(const char *path, long n, size_t len, bool buffered)
 {
-	int fd = open(path, O_WRONLY | O_DIRECT);
 	struct timespec a, b;
-	char *buf = abuf(len, 0);
+	char *buf;
+	int fd;
 
+	if (n < 1 || len < 1) {
+		fprintf(stderr, "dioload: loop needs at least one write of at least one byte\n");
+		return 2;
+	}
+	fd = open(path, O_WRONLY | (buffered ? 0 : O_DIRECT));
 	if (fd < 0) {
 		perror(path);
 		return 2;
 	}
+	buf = abuf(len, 0);
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	for (long i = 0; i < n; i++)
 		if (pwrite(fd, buf, len, 0) != (ssize_t)len) {
@@ -229,9 +237,16 @@ static int do_loop(const char *path, long n, size_t len)
 
 int main(int argc, char **argv)
 {
-	if (argc >= 4 && !strcmp(argv[1], "loop"))
+	if (argc >= 4 && argc <= 6 && !strcmp(argv[1], "loop")) {
+		bool buffered = argc == 6 && !strcmp(argv[5], "buffered");
+
+		if (argc == 6 && !buffered) {
+			fprintf(stderr, "dioload: loop takes 'buffered' or nothing after LEN, not '%s'\n", argv[5]);
+			return 2;
+		}
 		return do_loop(argv[2], (long)num("count", argv[3], LONG_MAX),
-			       argc > 4 ? num("length", argv[4], SSIZE_MAX) : 65536);
+			       argc > 4 ? num("length", argv[4], SSIZE_MAX) : 65536, buffered);
+	}
 	if (argc >= 5 && !strcmp(argv[1], "write"))
 		return do_rw(argc, argv, 1);
 	if (argc >= 5 && !strcmp(argv[1], "read"))
@@ -247,6 +262,7 @@ int main(int argc, char **argv)
 		return do_aio(argv[2], (off_t)num("offset", argv[3], INT64_MAX),
 			      num("length", argv[4], SSIZE_MAX));
 	fprintf(stderr, "usage: dioload write|read FILE OFF LEN [direct] [misalign N]\n"
-		"       dioload mmap FILE | hold FILE | uring FILE OFF LEN [async] | aio FILE OFF LEN\n");
+		"       dioload mmap FILE | hold FILE | uring FILE OFF LEN [async] | aio FILE OFF LEN\n"
+		"       dioload loop FILE N [LEN] [buffered]\n");
 	return 2;
 }

@@ -39,6 +39,13 @@ is "$(jq -r "$d.trees" "$json" 2>/dev/null)" "$(jq -r "$d.writes" "$json" 2>/dev
 is "$(jq -r "$d.kprobes_lost" "$json" 2>/dev/null)" 0 "diotrace --attach kprobes lost no events"
 jq -e "$d | .kprobes_ns > 0" "$json" >/dev/null 2>&1
 ok $? "diotrace --attach kprobes measured the loop"
+jq -e "$d | .ksnoop_ns > 0" "$json" >/dev/null 2>&1
+ok $? "ksnoop on the same functions measured the loop"
+# Debian's ksnoop prints nothing on IBT kernels; the report must say so
+# whenever it printed fewer lines than there were writes.
+ks_calls=$(jq -r "$d.ksnoop_vfs_write_calls" "$json" 2>/dev/null) ks_writes=$(jq -r "$d.writes" "$json" 2>/dev/null)
+if [ "${ks_calls:-0}" -lt "${ks_writes:-1}" ]; then grep -q '^ksnoop printed [0-9]* vfs_write lines for' "$md"; else ! grep -q '^ksnoop printed' "$md"; fi
+ok $? "the report says whether ksnoop printed the calls it traced ($ks_calls lines for $ks_writes writes)"
 jq -e "$d | .goal_met == (.diotrace_over_function_graph >= 0 and .diotrace_over_function_graph <= .goal_ratio and .lost == 0)" \
 	"$json" >/dev/null 2>&1
 ok $? "diotrace's goal_met agrees with its ratio and lost count"
@@ -50,8 +57,15 @@ is "$(jq -r "[$s.runs[] | select(.depth == 1 and .stalls != .records - 1)] | len
 	"dtape-stream: every depth-1 run stalled before every record but the first"
 jq -e "$s | .goal_met == (.sync_stall_pct > 90 and .async_q_ge_4_stalls == 0)" "$json" >/dev/null 2>&1
 ok $? "dtape-stream's goal_met agrees with its stall counts"
+f='.benchmarks.fio'
+is "$(jq -r "[$f.points[] | .fs] | unique | join(\" \")" "$json" 2>/dev/null)" "ext4 vfat xfs" \
+	"fio and dioload measured ext4, xfs and vfat"
+is "$(jq -r "[$f.points[] | select(.fio_ns_per_write > 0 and .dioload_ns_per_write > 0)] | length" "$json" 2>/dev/null)" \
+	"$(jq -r "$f.points_total" "$json" 2>/dev/null)" "... both tools measured every point"
+jq -e "$f | .goal_met == (.agree == .points_total)" "$json" >/dev/null 2>&1
+ok $? "fio's goal_met agrees with its count of agreeing points"
 # The goal table: every benchmark states its goals, and the report leads with them.
-is "$(jq -r '[.goals[].benchmark] | unique | join(" ")' "$json" 2>/dev/null)" "diotrace dtape dtape-stream labvm" \
+is "$(jq -r '[.goals[].benchmark] | unique | join(" ")' "$json" 2>/dev/null)" "diotrace dtape dtape-stream fio labvm" \
 	"every benchmark reported its goals"
 jq -e '[.goals[] | (.value | type) == "number" and (.met | type) == "boolean"] | all' "$json" >/dev/null 2>&1
 ok $? "each goal has a numeric value and a met verdict"
@@ -62,6 +76,35 @@ med=$(jq -r '.benchmarks.labvm.median_ms' "$json" 2>/dev/null)
 ok "$([[ "$med" =~ ^[0-9]+$ ]] && [ "$med" -gt 500 ] && echo 0 || echo 1)" "labvm boot time is a plausible measurement (${med} ms)"
 grep -q '^## Lab VM boot' "$md" && grep -qE 'Accelerator \*\*(TCG|KVM)\*\*' "$md"
 ok $? "the Markdown report names the accelerator and has the boot table"
+# The charts: both formats, real images, embedded in the report.
+for c in dtape dtape-stream diotrace; do
+	svg=${json%.json}-$c.svg png=${json%.json}-$c.png
+	[ "$(head -c 8 "$png" 2>/dev/null | od -An -tx1 | tr -d ' ')" = 89504e470d0a1a0a ] && [ "$(stat -c %s "$png")" -gt 10000 ]
+	ok $? "chart $c: a PNG ($(stat -c %s "$png" 2>/dev/null || echo no) bytes)"
+	grep -q '</svg>' "$svg" 2>/dev/null && [ "$(grep -c '<path' "$svg")" -gt 5 ]
+	ok $? "chart $c: an SVG with the plot drawn in it"
+	grep -qF "(${svg##*/})" "$md"
+	ok $? "chart $c: embedded in the Markdown report"
+done
+deaths=$(jq -r '.guest_deaths | length' "$json" 2>/dev/null)
+ok "$([[ "$deaths" =~ ^[0-9]+$ ]] && echo 0 || echo 1)" "the report counts the guests that died (${deaths:-no guest_deaths})"
+grep -q '^## Guest crashes' "$md"
+ok $? "... and the Markdown report has a section for them"
+
+# A guest that dies is booted once more, and the death is kept: the first
+# boot here panics, the second answers.
+bx=$(mktemp -d "$top/build/tmp/bench-vm.XXXXXX")
+out2=$(BENCH_OUT=$bx top=$top bash -c '. bench/lib.sh; bench_vm probe --kernel "$1" -- sh -c "
+	if [ -e $2/first ]; then echo second boot; else : >$2/first; echo c >/proc/sysrq-trigger; fi"' \
+	_ "$k" "$bx" 2>"$bx/err")
+rc=$?
+is "$rc:$out2" "0:second boot" "bench_vm: a guest that panics is retried once, and only the boot that finished gives output"
+is "$(cut -f1 "$bx/probe.deaths" 2>/dev/null)" 1 "... the death is recorded (probe.deaths)"
+grep -q 'Kernel panic\|sysrq' "$bx/probe.deaths"
+ok $? "... with the console's panic line ($(cut -f2 "$bx/probe.deaths" 2>/dev/null | head -c 80))"
+grep -q 'the guest died in boot 1 (console log: .*); retrying once' "$bx/err"
+ok $? "... and says so on stderr"
+rm -rf "$bx"
 
 # bench/report on made-up results: the table, the JSON and the refusals.
 fx=$(mktemp -d)
@@ -73,13 +116,18 @@ printf 'speed ratio\t0.91\t>= 0.80\tyes\nlost\t3\t0\tno\n' >"$fx/in/alpha.goals"
 echo '{"y":2}' >"$fx/in/beta.json"
 echo '## Beta' >"$fx/in/beta.md"
 printf 'boot, s\t7.5\t< 5\tno\n' >"$fx/in/beta.goals"
+printf '1\tOops: int3: 0000 [#1] PREEMPT SMP\n' >"$fx/in/beta.deaths"
 BENCH_KERNEL=k BENCH_ACCEL=tcg bench/report "$fx/in" "$fx/r" 2>"$fx/err"
 ok $? "bench/report joins two benchmarks' results"
 is "$(jq -c '[.goals[] | [.benchmark, .value, .met]]' "$fx/r.json" 2>/dev/null)" \
 	'[["alpha",0.91,true],["alpha",3,false],["beta",7.5,false]]' "... every goal in the JSON, with its value and verdict"
 is "$(jq -c '.benchmarks' "$fx/r.json" 2>/dev/null)" '{"alpha":{"x":1},"beta":{"y":2}}' "... every benchmark's figures"
 is "$(grep -c '| \*\*missed\*\* |$' "$fx/r.md")" 2 "... the Markdown table marks the two missed goals"
-is "$(grep '^## ' "$fx/r.md" | tr '\n' ' ')" "## Goals ## Alpha ## Beta " "... and comes before the benchmarks' sections"
+is "$(grep '^## ' "$fx/r.md" | tr '\n' ' ')" "## Goals ## Guest crashes ## Alpha ## Beta " "... and comes, with the crashes, before the benchmarks' sections"
+is "$(jq -c '.guest_deaths' "$fx/r.json" 2>/dev/null)" '[{"benchmark":"beta","boot":1,"console":"Oops: int3: 0000 [#1] PREEMPT SMP"}]' \
+	"... a guest that died is in the JSON"
+grep -q '^| beta | 1 | retried once | Oops: int3' "$fx/r.md"
+ok $? "... and in the Markdown crash table"
 printf 'speed ratio\tfast\t>= 0.80\tyes\n' >"$fx/in/beta.goals"
 bench/report "$fx/in" "$fx/r" 2>"$fx/err"
 is "$?" 1 "bench/report refuses a goal whose value is not a number"

@@ -32,6 +32,10 @@ refused "dioload uring, offset -1" "dioload: offset '-1' is not a non-negative n
 	$B/dioload uring "$tmp/w" -1 4096
 refused "dioload loop, count 1e3" "dioload: count '1e3' has a bad suffix" \
 	$B/dioload loop "$tmp/w" 1e3
+refused "dioload loop, count 0" "dioload: loop needs at least one write of at least one byte" \
+	$B/dioload loop "$tmp/w" 0
+refused "dioload loop, a word after LEN" "dioload: loop takes 'buffered' or nothing after LEN, not 'direct'" \
+	$B/dioload loop "$tmp/w" 10 4096 direct
 refused "mmaprace, N 3x" "usage: mmaprace FILE N" $B/mmaprace "$tmp/w" 3x
 refused "tapeio, record size 64q" "tapeio: record size '64q' has a bad suffix (use k, M or G)" \
 	$B/tapeio -s 64q -n 1 write
