@@ -25,7 +25,7 @@ MODULES := $(if $(wildcard module/Kbuild),$(foreach k,$(KERNELS),$(BUILD)/module
 WORKLOADS := $(patsubst workloads/%.c,$(BIN)/%,$(wildcard workloads/*.c))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(TESTBIN)/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all help deps debian-deps modules workloads unit-tests test demo vm bench lint clean mutants stress
+.PHONY: all help deps debian-deps modules workloads unit-tests test demo vm bench lint clean mutants stress debug-kernel debug-modules debug-test
 
 all: modules workloads unit-tests $(BIN)/tapsum
 
@@ -37,6 +37,8 @@ help:
 	@echo "  make vm         interactive shell in the lab VM (KERNEL=6.1 picks the kernel)"
 	@echo "  make bench      run every benchmark in the lab VM (QUICK=1 for a smoke run)"
 	@echo "  make stress     random and hostile calls against dtape in the lab VM (DURATION=600 s per kernel, KERNEL=6.1, SEED=N)"
+	@echo "  make debug-kernel  build a 6.1 lab kernel with KASAN, lockdep and kmemleak (once, 35 minutes on two cores)"
+	@echo "  make debug-test    dtape's tests, with a 60 s stress run, under it (T= to choose; make stress KERNEL=debug for longer)"
 	@echo "  make lint       checkpatch --strict, sparse, clang-tidy and cppcheck"
 	@echo "  make slides     the six decks in slides/decks as offline reveal.js HTML and beamer PDF (slides/out/)"
 	@echo "  make slides-refresh  record the decks' traces again in the lab VM, then make slides"
@@ -100,8 +102,20 @@ mutants: modules
 # Random and hostile calls against dtape on every lab kernel (DURATION s per
 # kernel, default 600; KERNEL=6.1 for one; SEED=N to repeat a run's calls).
 stress: debian-deps
-	@$(MAKE) --no-print-directory all mutants
+	@$(MAKE) --no-print-directory all mutants $(if $(filter debug,$(KERNEL)),debug-modules)
 	@scripts/stress $(if $(KERNEL),--kernel $(KERNEL)) $(if $(DURATION),--seconds $(DURATION)) $(if $(SEED),--seed $(SEED))
+
+# Debian's kernels have no KASAN, lockdep or kmemleak; this one has.
+debug-kernel: debian-deps
+	@scripts/debug-kernel
+
+debug-modules: debug-kernel
+	@k=$$(scripts/debug-kernel --release) && \
+		$(MAKE) --no-print-directory $(BUILD)/modules/$$k/.built && tests/lib/build-mutants $$k
+
+debug-test: debug-modules
+	@$(MAKE) --no-print-directory all
+	@KERNEL=debug T=$(or $(T),vm/dtape-) tests/run
 
 demo: debian-deps
 	@$(MAKE) --no-print-directory all

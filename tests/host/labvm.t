@@ -61,6 +61,25 @@ DIOLAB_BOOT=$top/build/tmp/no-boot vm/labvm --kernel 6.1 -- true 2>build/tmp/lab
 grep -q 'install them with: make deps' build/tmp/labvm-stderr
 ok $? "with no lab kernel at all, the message names make deps"
 
+# The debug kernel lives in the user's cache (make debug-kernel builds it),
+# is chosen only by name, and is never in the list make test boots.
+empty=$top/build/tmp/debug-cache-empty fake=$top/build/tmp/debug-cache-fake
+rm -rf "$empty" "$fake"
+DIOLAB_CACHE=$empty vm/labvm --kernel debug -- true 2>build/tmp/labvm-stderr
+is "$?" 2 "--kernel debug before make debug-kernel is a usage error"
+grep -q 'the debug kernel is not built; .*make debug-kernel' build/tmp/labvm-stderr
+ok $? "... naming make debug-kernel ($(head -c 120 build/tmp/labvm-stderr))"
+DIOLAB_CACHE=$empty scripts/debug-kernel --release >/dev/null 2>&1
+is "$?" 1 "scripts/debug-kernel --release fails while nothing is built"
+rel=6.1.99-diolab-debug
+mkdir -p "$fake/debug-kernel/boot" "$fake/debug-kernel/lib/modules/$rel/build"
+touch "$fake/debug-kernel/boot/vmlinuz-$rel" "$fake/debug-kernel/lib/modules/$rel/build/Makefile"
+is "$(DIOLAB_CACHE=$fake vm/kernels --match debug 2>&1)" "$rel" "vm/kernels --match debug finds a built debug kernel"
+is "$(DIOLAB_CACHE=$fake vm/kernels --match $rel 2>&1)" "$rel" "... and by its full release, as tests/run passes it to labvm"
+DIOLAB_CACHE=$fake vm/kernels | grep -q diolab-debug
+ok "$([ $? != 0 ] && echo 0 || echo 1)" "... but the list of lab kernels leaves it out"
+is "$(DIOLAB_CACHE=$fake vm/vmlinuz $rel 2>&1)" "$fake/debug-kernel/boot/vmlinuz-$rel" "vm/vmlinuz gives the debug kernel's own image"
+
 vm/labvm --bogus 2>/dev/null
 is "$?" 2 "an unknown option is a usage error"
 # bad values are usage errors too, found before a slot or a boot

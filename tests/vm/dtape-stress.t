@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 # dtape under random and hostile calls (workloads/tapefuzz.c), on four drives:
 #   the model checker alone makes the same calls, with the same results, for a seed;
-#   STRESS_SECONDS (60) of the model checker with chaos threads and processes:
+#   STRESS_SECONDS (60; 120 under the debug kernel) of the model checker with chaos threads and processes:
 #   no kernel splat, every record read back as written, pins balanced, counters
 #   consistent, every rmmod refused while a drive is open;
-#   afterwards dtape unloads, and the memory it took is back;
+#   afterwards dtape unloads, and the memory it took is back (and, under the
+#   debug kernel, kmemleak finds nothing dtape allocated unreferenced);
 #   tapefuzz fails on dtape built with a bug (a shifted read, a leaked pin).
 # make stress runs this file for as long as you like (SECONDS=N).
 . "$DIOLAB_ROOT/tests/lib/guest.sh"
@@ -13,7 +14,14 @@
 require_dtape_build
 
 FUZZ=$BIN/tapefuzz
-seconds=${STRESS_SECONDS:-60}
+# The debug kernel (make debug-kernel) makes calls 8 times slower (116 a
+# second in a 300 s run, against about 900 on Debian's 6.1): its default
+# run is twice as long, and the model is expected to compare a fifth as
+# many records.
+debug_kernel=0
+[[ $KREL == *-diolab-debug ]] && debug_kernel=1
+seconds=${STRESS_SECONDS:-$((debug_kernel ? 120 : 60))}
+min_records=$((debug_kernel ? 20 : 100))
 seed=${STRESS_SEED:-$(date +%s)}
 
 # Free memory and slab (KiB) with the page cache and reclaimable slab
@@ -60,19 +68,28 @@ for what in write read writev readv ioctl aio io_uring exit-in-flight sysfs rmmo
 	ok $? "the run made $what calls (${n:-none})"
 done
 compared=$(sed -n 's/^tapefuzz: model: \([0-9]*\) records.*/\1/p' /tmp/fuzz.out)
-[ "${compared:-0}" -gt 100 ]
-ok $? "the model compared more than 100 records byte for byte (${compared:-none})"
+[ "${compared:-0}" -gt "$min_records" ]
+ok $? "the model compared more than $min_records records byte for byte (${compared:-none})"
 
 # --- afterwards ------------------------------------------------------------------
+# While dtape is loaded, so a leak's allocation frames still name it.
+kmemleak_ok "the stress run"
 rmmod dtape
 ok $? "dtape unloads after the run"
 read -r free_after slab_after < <(meminfo)
 # The tapes (64 MiB at most) are freed at unload; what the run itself
 # leaves (slab caches grown on first use: 1.2 MiB) stays within a few MiB.
-[ $((free_before - free_after)) -lt 4096 ]
-ok $? "free memory is back within 4 MiB (before ${free_before} KiB, after ${free_after} KiB)"
-[ $((slab_after - slab_before)) -lt 4096 ]
-ok $? "slab is back within 4 MiB (before ${slab_before} KiB, after ${slab_after} KiB)"
+# KASAN holds freed objects back in its quarantine (up to 1/32 of memory:
+# 16 MiB of slab after a 300 s run), so under the debug kernel these sums
+# say nothing and are not checked: kmemleak above is the leak check there.
+if [ $debug_kernel = 1 ]; then
+	diag "free memory and slab not compared under KASAN (its quarantine holds freed objects): free ${free_before} -> ${free_after} KiB, slab ${slab_before} -> ${slab_after} KiB"
+else
+	[ $((free_before - free_after)) -lt 4096 ]
+	ok $? "free memory is back within 4 MiB (before ${free_before} KiB, after ${free_after} KiB)"
+	[ $((slab_after - slab_before)) -lt 4096 ]
+	ok $? "slab is back within 4 MiB (before ${slab_before} KiB, after ${slab_after} KiB)"
+fi
 # dtape warns when a full tape has no room for the filemark a close
 # writes; the chaos drives fill up, so that warning is expected here.
 bad=$(dmesg --level=emerg,alert,crit,err,warn 2>/dev/null |
@@ -84,6 +101,8 @@ pin_balance_ok "the stress run"
 # --- tapefuzz finds bugs ------------------------------------------------------------
 # dtape built with one bug each (tests/data/dtape-mutants/, built by make
 # mutants). The leak mutant leaves pins behind for good, so this comes last.
+# 10 s finds both within seconds, and 60 s under the debug kernel.
+mutant_seconds=$((debug_kernel ? 60 : 10))
 mutant_caught() { # NAME WHAT PATTERN
 	local ko=$DIOLAB_ROOT/build/mutants/$KREL/$1/dtape.ko out rc
 	if [ ! -f "$ko" ]; then
@@ -91,7 +110,7 @@ mutant_caught() { # NAME WHAT PATTERN
 		return
 	fi
 	insmod "$ko" drives=4 capacity_mb=16
-	out=$("$FUZZ" -q -s 10 -S 11 2>&1)
+	out=$("$FUZZ" -q -s "$mutant_seconds" -S 11 2>&1)
 	rc=$?
 	rmmod dtape
 	is "$rc" 1 "mutant $1: tapefuzz fails"
@@ -101,6 +120,8 @@ mutant_caught() { # NAME WHAT PATTERN
 }
 mutant_caught shifted-read "the model read back other data than was written" \
 	'the data differs from what was written'
-mutant_caught failed-request-pin-leak "the drive's pins and unpins differ at the end" \
-	'pages pinned, [0-9]* unpinned'
+# The failed request keeps what it took, pins or (in legacy mode) page
+# references, whichever path the chaos had chosen.
+mutant_caught failed-request-pin-leak "the drive's pins or page references outnumber their releases at the end" \
+	'pages pinned, [0-9]* unpinned\|legacy page references taken, [0-9]* dropped'
 done_testing
