@@ -93,6 +93,7 @@ ok $? "... and the Markdown report has a section for them"
 
 # A guest that dies is booted once more, and the death is kept: the first
 # boot here panics, the second answers.
+mkdir -p "$top/build/tmp"
 bx=$(mktemp -d "$top/build/tmp/bench-vm.XXXXXX")
 out2=$(BENCH_OUT=$bx top=$top bash -c '. bench/lib.sh; bench_vm probe --kernel "$1" -- sh -c "
 	if [ -e $2/first ]; then echo second boot; else : >$2/first; echo c >/proc/sysrq-trigger; fi"' \
