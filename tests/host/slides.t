@@ -38,6 +38,15 @@ ok "$([ -z "$missing" ] && echo 0 || echo 1)" "slide tools present${missing:+ (m
 # a clone uses the QUICK run that tests/host/bench.t made in this test run
 # (tests/run starts bench.t first, so it has normally finished by now).
 bench=bench/results
+# bench.t makes $res/bench when it starts and its report minutes later
+# (the Markdown last); the two lanes start it first, but this file may
+# still overtake it, so wait for the report instead of racing it.
+if ! ls bench/results/*.json >/dev/null 2>&1 && [ -d "$res/bench" ]; then
+	for _ in $(seq 600); do
+		ls "$res"/bench/*.md >/dev/null 2>&1 && break
+		sleep 1
+	done
+fi
 if ! ls bench/results/*.json >/dev/null 2>&1 && ls "$res"/bench/*.json >/dev/null 2>&1; then
 	bench=$res/bench
 fi
