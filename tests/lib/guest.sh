@@ -7,6 +7,9 @@ set -uo pipefail
 
 : "${DIOLAB_ROOT:?run this inside the lab VM (vm/labvm) or with labvm --native}"
 KREL=$(uname -r)
+# 1 under the debug kernel (make debug-kernel), whose margins are wider.
+. "$DIOLAB_ROOT/vm/kernel-paths"
+DEBUG_KERNEL=$([ "$(kernel_slowdown "$KREL")" = 1 ] && echo 0 || echo 1)
 # diotrace's shared kprobe programs: under TCG a 6.12 session then takes
 # about half as long (20 s -> 9 s), a 6.1 one about 3 s less (6.1 has no
 # kprobe.multi; bpf/diotrace.c, batch_steps).

@@ -103,7 +103,7 @@ all_balanced_ok "a failed request in a batch"
 # debug kernel (make debug-kernel: KASAN, lockdep, kmemleak) takes about
 # that long just to reach exit_aio(), so there the records are 1 MiB (17 s).
 abandon=256k
-[[ $(uname -r) == *-diolab-debug ]] && abandon=1M
+[ "$DEBUG_KERNEL" = 1 ] && abandon=1M
 stream_set 1024 1 20
 mt -f "$TAPE" rewind
 "$STREAM" -m libaio -q 16 -r $abandon -s $((16 * ${abandon%[kM]}))${abandon: -1} --abandon "$TAPE" >/dev/null 2>&1 &

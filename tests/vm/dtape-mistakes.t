@@ -150,9 +150,7 @@ mt -f "$TAPE" rewind
 # The -q 8 run's last records drain at 10 MB/s (0.2 s for 2 MiB); let the
 # buffer empty, with seconds to spare, so the next run starts from zero.
 # The debug kernel (make debug-kernel) runs everything about 8 times slower.
-debug_kernel=0
-[[ $KREL == *-diolab-debug ]] && debug_kernel=1
-sleep $((debug_kernel ? 12 : 3))
+sleep $((DEBUG_KERNEL ? 12 : 3))
 out=$("$STREAM" -m uring -q 2 -r 64k -s 256k "$TAPE")
 n=$(sed -n 's/.*up to \([0-9]*\) in flight$/\1/p' <<<"$out")
 ok "$([ "${n:-0}" -ge 1 ] && [ "$n" -le 2 ] && echo 0 || echo 1)" "the next run, at -q 2, reports its own maximum ($n), not $q8"
@@ -183,7 +181,7 @@ read -r s ms <<<"$(stalls <<<"$sync_out")"
 ok "$([ "${s:-0}" -ge 24 ] && echo 0 || echo 1)" "sync with 5 ms think time stalls on most of the 32 records ($s)"
 is "$ms" "$((s * 50)).0" "... and each stall costs 50 ms"
 read -r us _ <<<"$(stalls <<<"$uring_out")"
-if [ $debug_kernel = 1 ]; then
+if [ $DEBUG_KERNEL = 1 ]; then
 	# KASAN and kmemleak make each submission cost more than the 26 ms a
 	# record takes to drain, so no queue depth keeps this drive streaming:
 	# not checked there (a skip would fail the run; the lab VM skips nothing).

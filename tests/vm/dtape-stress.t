@@ -18,10 +18,8 @@ FUZZ=$BIN/tapefuzz
 # second in a 300 s run, against about 900 on Debian's 6.1): its default
 # run is twice as long, and the model is expected to compare a fifth as
 # many records.
-debug_kernel=0
-[[ $KREL == *-diolab-debug ]] && debug_kernel=1
-seconds=${STRESS_SECONDS:-$((debug_kernel ? 120 : 60))}
-min_records=$((debug_kernel ? 20 : 100))
+seconds=${STRESS_SECONDS:-$((DEBUG_KERNEL ? 120 : 60))}
+min_records=$((DEBUG_KERNEL ? 20 : 100))
 seed=${STRESS_SEED:-$(date +%s)}
 
 # Free memory and slab (KiB) with the page cache and reclaimable slab
@@ -82,7 +80,7 @@ read -r free_after slab_after < <(meminfo)
 # KASAN holds freed objects back in its quarantine (up to 1/32 of memory:
 # 16 MiB of slab after a 300 s run), so under the debug kernel these sums
 # say nothing and are not checked: kmemleak above is the leak check there.
-if [ $debug_kernel = 1 ]; then
+if [ $DEBUG_KERNEL = 1 ]; then
 	diag "free memory and slab not compared under KASAN (its quarantine holds freed objects): free ${free_before} -> ${free_after} KiB, slab ${slab_before} -> ${slab_after} KiB"
 else
 	[ $((free_before - free_after)) -lt 4096 ]
@@ -102,7 +100,7 @@ pin_balance_ok "the stress run"
 # dtape built with one bug each (tests/data/dtape-mutants/, built by make
 # mutants). The leak mutant leaves pins behind for good, so this comes last.
 # 10 s finds both within seconds, and 60 s under the debug kernel.
-mutant_seconds=$((debug_kernel ? 60 : 10))
+mutant_seconds=$((DEBUG_KERNEL ? 60 : 10))
 mutant_caught() { # NAME WHAT PATTERN
 	local ko=$DIOLAB_ROOT/build/mutants/$KREL/$1/dtape.ko out rc
 	if [ ! -f "$ko" ]; then
