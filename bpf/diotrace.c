@@ -315,6 +315,8 @@ static void on_refault(struct dt_refault *r, void *arg)
 {
 	struct out_state *s = arg;
 
+	if (env.path && !dt_path_under(r->path, env.path))
+		return;
 	if (env.json)
 		render_json_refault(s->out, s->c, r);
 	else if (!env.dot && !env.summary)

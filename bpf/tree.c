@@ -18,6 +18,7 @@ struct open_tree {
 
 /* Recent submitters' names, for worker events that outlive their syscall. */
 #define DT_COMMS 32
+#define DT_FILES 32
 
 struct dt_builder {
 	struct dt_ctx *c;
@@ -31,6 +32,14 @@ struct dt_builder {
 		char comm[DT_COMM_LEN];
 	} comms[DT_COMMS];
 	unsigned ncomms, next_comm;	/* entries in use; the oldest, once full */
+	/* the paths of the files trees wrote, for a refault's, which has only
+	 * the inode: the write that dropped the page came first */
+	struct {
+		uint64_t ino;
+		uint32_t dev;
+		char path[sizeof(((struct dt_tree *)0)->path)];
+	} files[DT_FILES];
+	unsigned nfiles, next_file;
 };
 
 struct dt_builder *dt_builder_new(struct dt_ctx *c, const struct dt_callbacks *cb, void *arg)
@@ -70,6 +79,37 @@ static const char *comm_of(const struct dt_builder *b, uint32_t pid)
 		if (b->comms[i].pid == pid)
 			return b->comms[i].comm;
 	return NULL;
+}
+
+static void remember_file(struct dt_builder *b, const struct dt_tree *t)
+{
+	const struct dt_objdesc *obj = &t->root.ev.obj;
+	unsigned slot;
+
+	if (!obj->has_file || !t->path[0])
+		return;
+	for (slot = 0; slot < b->nfiles; slot++)
+		if (b->files[slot].ino == obj->ino && b->files[slot].dev == obj->dev)
+			break;
+	if (slot == b->nfiles) {
+		if (b->nfiles < DT_FILES) {
+			b->nfiles++;
+		} else {
+			slot = b->next_file;
+			b->next_file = (b->next_file + 1) % DT_FILES;
+		}
+	}
+	b->files[slot].ino = obj->ino;
+	b->files[slot].dev = obj->dev;
+	memcpy(b->files[slot].path, t->path, sizeof(b->files[slot].path));
+}
+
+static const char *path_of(const struct dt_builder *b, uint64_t ino, uint32_t dev)
+{
+	for (unsigned i = 0; i < b->nfiles; i++)
+		if (b->files[i].ino == ino && b->files[i].dev == dev)
+			return b->files[i].path;
+	return "";
 }
 
 static void free_nodes(struct dt_node *n)
@@ -172,6 +212,7 @@ static int open_tree(struct dt_builder *b, struct open_tree *o, const void *data
 	t->seq = ++b->seq;
 	t->cur = &t->top;
 	build_path(t);
+	remember_file(b, t);
 	if (b->nopen == b->capopen) {
 		size_t cap = b->capopen ? b->capopen * 2 : 16;
 		struct open_tree *no = realloc(b->open, cap * sizeof(*no));
@@ -221,6 +262,7 @@ int dt_builder_feed(struct dt_builder *b, const void *data, size_t len)
 			memcpy(r->mapper_pid, fr->mapper_pid, sizeof(r->mapper_pid));
 			memcpy(r->mapper_comm, fr->mapper_comm, sizeof(r->mapper_comm));
 			build_path(o->t);
+			remember_file(b, o->t);
 		}
 		break;
 	case EV_EXIT:
@@ -273,6 +315,7 @@ int dt_builder_feed(struct dt_builder *b, const void *data, size_t len)
 		struct dt_refault r = { .ev = *e };
 
 		memcpy(r.comm, &e->args[2], DT_COMM_LEN);
+		snprintf(r.path, sizeof(r.path), "%s", path_of(b, e->obj.ino, e->obj.dev));
 		if (b->cb.refault)
 			b->cb.refault(&r, b->arg);
 		break;

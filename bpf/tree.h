@@ -59,6 +59,7 @@ struct dt_tree {
 struct dt_refault {
 	struct dt_event ev;
 	char comm[DT_COMM_LEN + 1];
+	char path[DT_PATH_DEPTH * DT_NAME_LEN + 16];	/* "" if no write to it was seen */
 };
 
 /* A dtape worker event whose submitting syscall had already returned (AIO). */

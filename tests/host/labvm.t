@@ -135,7 +135,9 @@ ok $? "... saying the guest is stopped"
 is "$(qemu_count "$top/build/tmp/labvm-int.log")" 0 "$k: ... and no QEMU process is left behind"
 
 # labfs, the guest's scratch filesystems: its usage is checked before root
-for a in "" "btrfs /mnt/x" "ext4" "ext4 /mnt/x 8" "ext4 /mnt/x 64M" "raw 1000" "--umount" "xfs /mnt/x 64 extra"; do
+for a in "" "btrfs /mnt/x" "ext4" "ext4 /mnt/x 8" "ext4 /mnt/x 64M" "raw 1000" "--umount" "xfs /mnt/x 64 extra" \
+	"--write-delay" "--write-delay 20" "--write-delay x ext4 /mnt/x" "--write-delay 0 ext4 /mnt/x" \
+	"--write-delay 20 raw" "--write-delay 20 --umount /mnt/x"; do
 	# shellcheck disable=SC2086
 	out=$(vm/guest/labfs $a 2>&1 >/dev/null); rc=$?
 	[ "$rc" = 2 ] && [[ "$out" == "labfs: "* ]]

@@ -37,6 +37,7 @@ struct collect {
 	int n;
 	int refaults;
 	uint64_t refault_index;
+	char refault_path[DT_PATH_DEPTH * DT_NAME_LEN + 16];
 	char *worker;		/* the last standalone worker event, as JSON */
 	char *worker_text;
 	struct chrome_trace *chrome;	/* also render a timeline, if set */
@@ -79,6 +80,7 @@ static void on_refault(struct dt_refault *r, void *arg)
 
 	col->refaults++;
 	col->refault_index = r->ev.args[0];
+	memcpy(col->refault_path, r->path, sizeof(col->refault_path));
 }
 
 static void on_worker(struct dt_worker *w, void *arg)
@@ -626,6 +628,8 @@ static void check_vfat_recording(const char *name, const char *pin_fn, const cha
 	assert_non_null(strstr(J(&col, i), "processes that had the file mapped: "));
 	assert_true(col.refaults >= 1);
 	assert_true(col.refault_index <= 1);
+	/* named by the write that dropped the page, for report --path */
+	assert_string_equal(col.refault_path, "/tmp/vf/d.bin");
 	collect_free(&col);
 	free(c.syms);
 	c.syms = NULL;	/* c is static: the next load must not see it */

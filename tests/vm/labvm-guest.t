@@ -26,6 +26,21 @@ for fs in vfat ext4 xfs; do
 	ok $? "labfs unmounts $fs"
 done
 
+# --write-delay: ext4 over a delay target; a direct write waits its second.
+dev=$("$LABFS" --write-delay 1000 ext4 /mnt/slow 2>&1)
+[[ "$dev" == /dev/mapper/labfs-ram* ]] && grep -q "^$dev /mnt/slow ext4 " /proc/mounts
+ok $? "labfs --write-delay makes and mounts ext4 on a delayed ramdisk ($dev)"
+t0=$(date +%s%N)
+dd if=/tmp/src of=/mnt/slow/f bs=4k count=1 oflag=direct,dsync conv=notrunc status=none
+ok $? "an O_DIRECT write on it works"
+ms=$((($(date +%s%N) - t0) / 1000000))
+[ "$ms" -ge 1000 ]
+ok $? "... and takes at least the 1000 ms delay (${ms} ms)"
+"$LABFS" --umount /mnt/slow
+ok $? "labfs unmounts it"
+! dmsetup info "${dev##*/}" >/dev/null 2>&1 && [ ! -e "/run/labfs/ram${dev##*labfs-ram}" ]
+ok $? "... removing ${dev##*/} and giving its ramdisk back"
+
 # A module built by the Makefile loads and unloads.
 if [ -f "$DTAPE_KO" ]; then
 	insmod "$DTAPE_KO"
