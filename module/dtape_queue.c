@@ -151,10 +151,16 @@ void dtape_queue_submit(struct dtape_drive *drive, struct dtape_req *req)
 {
 	struct dtape_queue *q = &drive->queue;
 
-	req->arrival = ktime_get();
 	if (!req->iocb)
 		init_completion(&req->done);
 	spin_lock(&q->lock);
+	/*
+	 * Stamped under the lock, so arrivals rise in queue order: the model
+	 * takes a record that arrived before the one ahead of it (two io-wq
+	 * workers submitting at once) as having waited for room that long,
+	 * and its buffer level overshoots.
+	 */
+	req->arrival = ktime_get();
 	list_add_tail(&req->node, &q->pending);
 	q->inflight++;
 	q->inflight_max = max(q->inflight_max, q->inflight);
