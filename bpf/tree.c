@@ -54,6 +54,18 @@ struct dt_builder *dt_builder_new(struct dt_ctx *c, const struct dt_callbacks *c
 	return b;
 }
 
+/* A new entry's slot in a table of @cap: the next free one, once full the oldest. */
+static unsigned new_slot(unsigned *used, unsigned *oldest, unsigned cap)
+{
+	unsigned slot;
+
+	if (*used < cap)
+		return (*used)++;
+	slot = *oldest;
+	*oldest = (*oldest + 1) % cap;
+	return slot;
+}
+
 static void remember_comm(struct dt_builder *b, const struct dt_root *r)
 {
 	unsigned slot;
@@ -63,12 +75,7 @@ static void remember_comm(struct dt_builder *b, const struct dt_root *r)
 			memcpy(b->comms[i].comm, r->comm, DT_COMM_LEN);
 			return;
 		}
-	if (b->ncomms < DT_COMMS) {
-		slot = b->ncomms++;
-	} else {
-		slot = b->next_comm;
-		b->next_comm = (b->next_comm + 1) % DT_COMMS;
-	}
+	slot = new_slot(&b->ncomms, &b->next_comm, DT_COMMS);
 	b->comms[slot].pid = r->ev.pid;
 	memcpy(b->comms[slot].comm, r->comm, DT_COMM_LEN);
 }
@@ -91,14 +98,8 @@ static void remember_file(struct dt_builder *b, const struct dt_tree *t)
 	for (slot = 0; slot < b->nfiles; slot++)
 		if (b->files[slot].ino == obj->ino && b->files[slot].dev == obj->dev)
 			break;
-	if (slot == b->nfiles) {
-		if (b->nfiles < DT_FILES) {
-			b->nfiles++;
-		} else {
-			slot = b->next_file;
-			b->next_file = (b->next_file + 1) % DT_FILES;
-		}
-	}
+	if (slot == b->nfiles)
+		slot = new_slot(&b->nfiles, &b->next_file, DT_FILES);
 	b->files[slot].ino = obj->ino;
 	b->files[slot].dev = obj->dev;
 	memcpy(b->files[slot].path, t->path, sizeof(b->files[slot].path));

@@ -37,6 +37,8 @@
 #define PAGE 4096
 
 static atomic_int stop, park, parked;
+static atomic_long writes_begun;
+static char writer_stat[64];
 
 /* A wait that lets this CPU go idle, so the VM runs the other thread. */
 static void nap(void)
@@ -45,8 +47,6 @@ static void nap(void)
 
 	nanosleep(&ts, NULL);
 }
-static atomic_long writes_begun;
-static char writer_stat[64];
 
 /* The writer in uninterruptible sleep: inside the kernel, waiting for I/O. */
 static int writer_in_io(void)
@@ -80,9 +80,7 @@ static void *dirtier(void *arg)
 				nap();
 			atomic_store(&parked, 0);
 			/* until the next write sleeps on its bio (or is over) */
-			while (atomic_load(&writes_begun) == w && !atomic_load(&stop))
-				nap();
-			while (!writer_in_io() && atomic_load(&writes_begun) == w + 1 &&
+			while (!writer_in_io() && atomic_load(&writes_begun) <= w + 1 &&
 			       !atomic_load(&stop))
 				nap();
 		}
