@@ -229,7 +229,7 @@ static void classify(struct scan *s)
 	const char *nm;
 
 	t->is_write = r->sys == SYS_WRITE || r->sys == SYS_PWRITE64 || r->sys == SYS_WRITEV ||
-		      r->sys == SYS_PWRITEV || s->seen[DT_VFS_WRITE] || s->seen[DT_IO_WRITE] ||
+		      r->sys == SYS_PWRITEV || r->sys == SYS_PWRITEV2 || s->seen[DT_VFS_WRITE] || s->seen[DT_IO_WRITE] ||
 		      s->seen[DT_AIO_WRITE] || s->seen[DT_VFS_WRITEV];
 	t->vfs_only = t->top.first != NULL;
 	for (const struct dt_node *n = t->top.first; n && t->vfs_only; n = n->next)

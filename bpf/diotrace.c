@@ -20,6 +20,7 @@
 #include <sysexits.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -770,6 +771,8 @@ static int resolve_steps(struct session *ss)
 	ss->c->emulated = dt_machine_detect(ss->c->accel, sizeof(ss->c->accel));
 	ss->c->addr2name = resolver_addr2name;
 	ss->c->addr2name_arg = ss->r;
+	if (env.attach == ATTACH_KPROBES)
+		resolver_kprobes_first(ss->r);
 	resolver_resolve(ss->r, ss->c, ss->cfg);
 	if (env.attach == ATTACH_KPROBES)
 		batch_steps(ss);
@@ -937,10 +940,63 @@ static int start_command(struct session *ss)
 	return 0;
 }
 
+/* The syscalls tp_enter_rw and tp_exit_rw serve, by this architecture's numbers. */
+static const struct rw_syscall {
+	const char *name;
+	int nr;
+	struct dt_rw_sys what;
+} rw_syscalls[] = {
+	{ "write", __NR_write, { SYS_WRITE, 1, 0, 0 } },
+	{ "pwrite64", __NR_pwrite64, { SYS_PWRITE64, 1, 1, 0 } },
+	{ "writev", __NR_writev, { SYS_WRITEV, 1, 0, 0 } },
+	{ "pwritev", __NR_pwritev, { SYS_PWRITEV, 1, 1, 0 } },
+	{ "pwritev2", __NR_pwritev2, { SYS_PWRITEV2, 1, 1, 0 } },
+	{ "read", __NR_read, { SYS_READ, 0, 0, 0 } },
+	{ "pread64", __NR_pread64, { SYS_PREAD64, 0, 1, 0 } },
+	{ "readv", __NR_readv, { SYS_READV, 0, 0, 0 } },
+	{ "preadv", __NR_preadv, { SYS_PREADV, 0, 1, 0 } },
+	{ "preadv2", __NR_preadv2, { SYS_PREADV2, 0, 1, 0 } },
+};
+
+/* The read and write roots: one program each way, on every syscall's tracepoint. */
+static int attach_rw_syscalls(struct session *ss)
+{
+	struct diotrace_bpf *skel = ss->skel;
+	char tp[64];
+
+	for (size_t i = 0; i < sizeof(rw_syscalls) / sizeof(rw_syscalls[0]); i++) {
+		const struct rw_syscall *rs = &rw_syscalls[i];
+		__u32 k = (__u32)rs->nr;
+
+		if (k >= DT_MAX_SYSCALL_NR ||
+		    bpf_map__update_elem(skel->maps.rw_syscalls, &k, sizeof(k), &rs->what,
+					 sizeof(rs->what), 0)) {
+			fprintf(stderr, "diotrace: cannot register syscall %s (%d)\n", rs->name,
+				rs->nr);
+			return -1;
+		}
+		snprintf(tp, sizeof(tp), "sys_enter_%s", rs->name);
+		if (!links_add(&ss->ls, bpf_program__attach_tracepoint(skel->progs.tp_enter_rw,
+									"syscalls", tp)))
+			goto fail;
+		snprintf(tp, sizeof(tp), "sys_exit_%s", rs->name);
+		if (!links_add(&ss->ls, bpf_program__attach_tracepoint(skel->progs.tp_exit_rw,
+									"syscalls", tp)))
+			goto fail;
+	}
+	return 0;
+fail:
+	fprintf(stderr, "diotrace: cannot attach tracepoint/syscalls/%s: %s\n", tp, strerror(errno));
+	return -1;
+}
+
 /* Syscall roots and tracepoints; a syscall root that will not attach is fatal. */
 static int attach_tracepoints(struct session *ss)
 {
 	struct bpf_program *p;
+
+	if (attach_rw_syscalls(ss))
+		return -1;
 
 	bpf_object__for_each_program(p, ss->skel->obj) {
 		const char *sec = bpf_program__section_name(p);

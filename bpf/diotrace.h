@@ -89,7 +89,19 @@ enum dt_iter {
 enum dt_sys {
 	SYS_NONE, SYS_WRITE, SYS_PWRITE64, SYS_WRITEV, SYS_PWRITEV,
 	SYS_READ, SYS_PREAD64, SYS_READV, SYS_PREADV, SYS_IO_SUBMIT,
-	SYS_IO_URING_ENTER, SYS_ASYNC_WORKER,
+	SYS_IO_URING_ENTER, SYS_ASYNC_WORKER, SYS_PWRITEV2, SYS_PREADV2,
+};
+
+/*
+ * The rw_syscalls map: what each syscall number that tp_enter_rw sees
+ * means.  User space fills it, because the numbers are the architecture's.
+ */
+#define DT_MAX_SYSCALL_NR 512
+struct dt_rw_sys {
+	__u8 sys;		/* enum dt_sys; SYS_NONE: not a read or write */
+	__u8 wr;
+	__u8 has_pos;		/* args[3] is the file position */
+	__u8 pad;
 };
 
 struct dt_iodesc {		/* decoded kiocb + iov_iter */

@@ -131,7 +131,7 @@ const char *dt_sys_name(unsigned s)
 {
 	static const char *n[] = { "?", "write", "pwrite64", "writev", "pwritev",
 				   "read", "pread64", "readv", "preadv", "io_submit",
-				   "io_uring_enter", "io-wq" };
+				   "io_uring_enter", "io-wq", "pwritev2", "preadv2" };
 	return s < sizeof(n) / sizeof(n[0]) ? n[s] : "?";
 }
 

@@ -35,6 +35,7 @@ struct resolver {
 	int nmods;
 	const char *tracefs;
 	bool fentry_ok, kprobe_ok;
+	bool kprobes_first;	/* resolver_kprobes_first() */
 	char fentry_err[128];
 	char namebuf[DT_SYM_LEN + 32];
 };
@@ -277,6 +278,11 @@ void resolver_free(struct resolver *r)
 	free(r);
 }
 
+void resolver_kprobes_first(struct resolver *r)
+{
+	r->kprobes_first = true;
+}
+
 bool resolver_in_vmlinux(struct resolver *r, const char *sym)
 {
 	const struct ksym *k = ksym_find(r, sym);
@@ -404,7 +410,8 @@ static void resolve_step(struct resolver *r, const char *cands, const char *tp,
 			whyf(si, "fentry: %s", r->fentry_err, "");
 		} else if (!fn) {
 			whyf(si, "fentry %s: no BTF FUNC%s", c, k->mod ? " in module BTF" : "");
-		} else if (btf_nargs(b, fn) > 6 && !many_args_ok(r, c)) {
+		} else if (btf_nargs(b, fn) > 6 && !(r->kprobes_first && r->kprobe_ok && !k->mod) &&
+			   !many_args_ok(r, c)) {
 			whyf(si, "fentry %s: more than 6 arguments, trampoline refused", c, "");
 		} else {
 			si->method = M_FENTRY;

@@ -15,6 +15,9 @@ void resolver_free(struct resolver *r);
 
 /* Fills c->steps (method, symbol, clones, reasons) and cfg (argument roles). */
 void resolver_resolve(struct resolver *r, struct dt_ctx *c, struct dt_stepcfg *cfg);
+/* --attach kprobes: vmlinux functions will be kprobed, so resolution skips
+ * the trampoline test it makes for a function of more than six arguments. */
+void resolver_kprobes_first(struct resolver *r);
 
 /* Which tracepoints exist ("cat/name"). */
 bool resolver_tp_exists(struct resolver *r, const char *catname);

@@ -10,8 +10,22 @@ M=/tmp/dt-ext4
 mkdir -p $M
 check "labfs ext4" "$LABFS" ext4 $M
 dt_fs_prepare $M
-dt_trace sh -c "$(dt_fs_workload $M)"
+# Every read and write syscall diotrace takes as a root: xfs_io makes
+# pwritev and preadv, Python the rest (its os.pwritev is pwritev2).
+RW=$M/rw.bin
+rw_py="import os, sys
+fd = os.open(sys.argv[1], os.O_RDWR)
+os.write(fd, bytes(500)); os.writev(fd, [bytes(300), bytes(300)])
+os.pwrite(fd, bytes(200), 5000); os.pwritev(fd, [bytes(100), bytes(100)], 6000)
+os.lseek(fd, 0, os.SEEK_SET); os.read(fd, 700); os.readv(fd, [bytearray(400), bytearray(400)])
+os.pread(fd, 150, 5000); os.preadv(fd, [bytearray(50), bytearray(50)], 6000)"
+dt_trace sh -c "$(dt_fs_workload $M)
+	xfs_io -f -c 'pwrite -q -V 2 8k 8k' -c 'pread -q -V 2 8k 8k' $RW && python3 -c '$rw_py' $RW"
 dt_no_lost_ok ext4
+is "$(jq -r --arg f $RW 'select(.type=="syscall" and .path==$f) | "\(.syscall) \(.offset) \(.ret)"' "$DT_OUT" | sort)" \
+	"$(printf '%s\n' 'pread64 5000 150' 'preadv 8192 8192' 'preadv2 6000 100' 'pwrite64 5000 200' \
+		'pwritev 8192 8192' 'pwritev2 6000 200' 'read -1 700' 'readv -1 800' 'write -1 500' 'writev -1 600')" \
+	"each of the ten read and write syscalls is a root, with its offset and result"
 
 t=$(dt_tree $M/d.bin pwrite64)
 dt_chain_ok "ext4 O_DIRECT write chain" "$t" vfs_write ext4_file_write_iter iomap_dio_rw \
