@@ -80,6 +80,21 @@ DIOLAB_CACHE=$fake vm/kernels | grep -q diolab-debug
 ok "$([ $? != 0 ] && echo 0 || echo 1)" "... but the list of lab kernels leaves it out"
 is "$(DIOLAB_CACHE=$fake vm/vmlinuz $rel 2>&1)" "$fake/debug-kernel/boot/vmlinuz-$rel" "vm/vmlinuz gives the debug kernel's own image"
 
+# labvm boots the uncompressed vmlinux through its PVH entry, with nothing
+# to decompress; a vmlinux without one (here an ELF that is no kernel, as
+# Debian's BTF-only vmlinux in the 6.12 headers) still serves BTF, but
+# --boot refuses it and labvm boots the bzImage.
+for k in $kernels; do
+	img=$(vm/vmlinux --boot "$k" 2>&1)
+	readelf -n "$img" 2>/dev/null | grep -q 'Xen .*(0x00000012)'
+	ok $? "$k: vm/vmlinux --boot gives a vmlinux with a PVH entry ($img)"
+done
+mkdir -p "$fake/vmlinux" && cp /bin/true "$fake/vmlinux/$rel"
+is "$(DIOLAB_CACHE=$fake vm/vmlinux $rel 2>&1)" "$fake/vmlinux/$rel" "vm/vmlinux gives an unpacked vmlinux for BTF"
+out=$(DIOLAB_CACHE=$fake vm/vmlinux --boot $rel 2>&1 >/dev/null); rc=$?
+[ "$rc" = 1 ] && [[ "$out" == *"has no PVH entry"*"boot its bzImage" ]]
+ok $? "... but --boot refuses it, saying why ($rc: $out)"
+
 vm/labvm --bogus 2>/dev/null
 is "$?" 2 "an unknown option is a usage error"
 # bad values are usage errors too, found before a slot or a boot
