@@ -18,6 +18,10 @@ sync
 cd /tmp
 
 loop() { "$bin/dioload" loop $m/f "$n" | sed -n 's/^ns_per_write=\([0-9]*\).*/\1/p'; }
+# wait_line FILE TEXT PID: until FILE has a line with TEXT, or PID exits.
+# tail -f waits on inotify; a grep and a sleep ten times a second took
+# enough of the emulated CPU to double diotrace's measured attach time.
+wait_line() { grep -q -m1 -- "$2" < <(timeout 60 tail -n +1 -f --pid="$3" "$1" 2>/dev/null); }
 
 loop >/dev/null		# warm up: allocation, first-touch faults
 echo "mode untraced $(loop)"
@@ -40,7 +44,7 @@ done
 # shellcheck disable=SC2086 # one argument per function
 stdbuf -oL ksnoop trace $fns >/tmp/ks.out 2>/tmp/ks.err &
 ks=$!
-for _ in $(seq 600); do grep -q FUNCTION /tmp/ks.out && break; sleep 0.1; done
+wait_line /tmp/ks.out FUNCTION $ks
 attached=0
 grep -q FUNCTION /tmp/ks.out && attached=1 && echo "mode ksnoop $(loop)"
 kill -INT $ks 2>/dev/null
@@ -53,7 +57,7 @@ wait $ks 2>/dev/null
 for a in fentry kprobes; do
 	"$bin/diotrace" --json --sync-detach --attach $a -c dioload -o /tmp/dt.json 2>/tmp/dt.err &
 	d=$!
-	for _ in $(seq 300); do grep -q tracing /tmp/dt.err && break; sleep 0.1; done
+	wait_line /tmp/dt.err tracing $d
 	name=diotrace
 	[ $a = fentry ] || name=diotrace-$a
 	echo "mode $name $(loop)"
