@@ -724,8 +724,10 @@ static int check_filters(struct session *ss)
  * Either way two programs load instead of ~90; with kprobe.multi there is
  * also one link to create and destroy per direction instead of one per
  * function (measured under TCG: detach 1.7 s instead of 8 s; a kprobe per
- * function detaches as slowly as fentry).  Module functions keep fentry:
- * 6.1 finds only vmlinux symbols for a kprobe.multi link.
+ * function detaches as slowly as fentry).  Module functions (ext4, xfs,
+ * fat, dtape) join them where the kernel allows it: on a kernel whose
+ * kprobe.multi links take only vmlinux symbols they keep fentry, so that
+ * their two programs each and a trampoline are paid only there.
  */
 static void batch_steps(struct session *ss)
 {
@@ -746,8 +748,10 @@ static void batch_steps(struct session *ss)
 		struct dt_stepinfo *si = &ss->c->steps[i];
 
 		if (i == DT_FILEMAP_FAULT ||
-		    (si->method != M_FENTRY && si->method != M_KPROBE) ||
-		    !resolver_in_vmlinux(ss->r, si->sym))
+		    (si->method != M_FENTRY && si->method != M_KPROBE))
+			continue;
+		if (multi && !resolver_in_vmlinux(ss->r, si->sym) &&
+		    !resolver_kprobe_multi_module_ok(ss->r, si->sym))
 			continue;
 		si->method = ss->cfg[i].method = multi ? M_KMULTI : M_KPROBE;
 	}

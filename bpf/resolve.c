@@ -30,6 +30,7 @@ struct modbtf {
 struct resolver {
 	struct ksyms *syms;	/* kallsyms' text symbols */
 	struct ksyms *aff;	/* available_filter_functions */
+	int kmulti_mod;		/* kprobe.multi takes module functions: 0 untried, 1, -1 */
 	struct btf *vmlinux;
 	struct modbtf mods[64];
 	int nmods;
@@ -225,6 +226,33 @@ bool resolver_kprobe_multi_ok(struct resolver *r, char *why, size_t whylen)
 	snprintf(why, whylen, "%s", e == EOPNOTSUPP ? "kernel built without CONFIG_FPROBE" :
 		 strerror(e));
 	return false;
+}
+
+/*
+ * Whether a kprobe.multi link takes a module's function: older kernels
+ * look the names up in vmlinux alone.  Tried on @sym itself, and answered
+ * once, the first time a module function asks.
+ */
+bool resolver_kprobe_multi_module_ok(struct resolver *r, const char *sym)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, o);
+	int fd, lfd;
+
+	if (r->kmulti_mod)
+		return r->kmulti_mod > 0;
+	r->kmulti_mod = -1;
+	fd = load_probe_prog(BPF_PROG_TYPE_KPROBE, BPF_TRACE_KPROBE_MULTI, 0);
+	if (fd < 0)
+		return false;
+	o.kprobe_multi.syms = &sym;
+	o.kprobe_multi.cnt = 1;
+	lfd = bpf_link_create(fd, 0, BPF_TRACE_KPROBE_MULTI, &o);
+	if (lfd >= 0) {
+		r->kmulti_mod = 1;
+		close(lfd);
+	}
+	close(fd);
+	return r->kmulti_mod > 0;
 }
 
 struct resolver *resolver_new(const char *btf_path, char *err, size_t errlen)

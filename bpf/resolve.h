@@ -25,6 +25,9 @@ bool resolver_tp_exists(struct resolver *r, const char *catname);
 /* Whether this kernel has kprobe.multi links; if not, @why says why. */
 bool resolver_kprobe_multi_ok(struct resolver *r, char *why, size_t whylen);
 
+/* Whether a kprobe.multi link takes module function @sym (tried once). */
+bool resolver_kprobe_multi_module_ok(struct resolver *r, const char *sym);
+
 /* @sym is in kallsyms and not in a module. */
 bool resolver_in_vmlinux(struct resolver *r, const char *sym);
 

@@ -60,6 +60,11 @@ attach_of() {
 }
 is "$(attach_of /tmp/at-fentry.json)" fentry "--attach fentry: vfs_write by fentry"
 is "$(attach_of /tmp/at-kprobes.json)" $KMETHOD "--attach kprobes: vfs_write by $KMETHOD"
+# A module's functions join vmlinux's on the kprobes: no fentry program of
+# their own to load, no module BTF to read, no trampoline per function.
+is "$(jq -r 'select(.type=="syscall" and .syscall=="pwrite64") | .. | objects
+	| select(.fn? == "ext4_file_write_iter") | .attach' /tmp/at-kprobes.json | sort -u)" $KMETHOD \
+	"--attach kprobes: ext4_file_write_iter, in the ext4 module, by $KMETHOD"
 
 out=$("$DIOTRACE" --attach nonsense --list 2>&1); rc=$?
 [ $rc = 64 ] && grep -q 'wants fentry or kprobes' <<<"$out"; ok $? "--attach nonsense: usage error"
