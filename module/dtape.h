@@ -56,6 +56,7 @@ struct dtape_entry {
 struct dtape_medium {
 	struct xarray chunks;	/* arrays of struct dtape_entry */
 	struct xarray pages;	/* the data stream, allocated on demand */
+	u64 pages_ready;	/* data pages 0 to pages_ready - 1 are allocated */
 	u64 nr_entries;		/* end of data */
 	u64 capacity;		/* bytes, gaps included */
 	u64 early_warning;	/* size of the zone before the physical end */

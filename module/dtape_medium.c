@@ -23,6 +23,7 @@ int dtape_medium_init(struct dtape_medium *m, u64 capacity, u64 early_warning)
 	xa_init(&m->chunks);
 	xa_init(&m->pages);
 	m->nr_entries = 0;
+	m->pages_ready = 0;
 	m->capacity = capacity;
 	m->early_warning = early_warning;
 	return 0;
@@ -41,6 +42,7 @@ void dtape_medium_release(struct dtape_medium *m)
 		__free_page(page);
 	xa_destroy(&m->pages);
 	m->nr_entries = 0;
+	m->pages_ready = 0;
 }
 
 static struct dtape_entry *dtape_entry(struct dtape_medium *m, u64 block)
@@ -86,7 +88,7 @@ int dtape_medium_reserve(struct dtape_medium *m, u64 block,
 	u64 first_chunk = block / DTAPE_CHUNK_ENTRIES;
 	u64 last_chunk = (block + nr_entries - 1) / DTAPE_CHUNK_ENTRIES;
 	u64 start = dtape_medium_data_start(m, block);
-	u64 index;
+	u64 first, last, index;
 	int err;
 
 	for (index = first_chunk; index <= last_chunk; index++) {
@@ -105,8 +107,14 @@ int dtape_medium_reserve(struct dtape_medium *m, u64 block,
 	}
 	if (!data_len)
 		return 0;
-	for (index = start >> PAGE_SHIFT;
-	     index <= (start + data_len - 1) >> PAGE_SHIFT; index++) {
+	first = start >> PAGE_SHIFT;
+	last = (start + data_len - 1) >> PAGE_SHIFT;
+	/*
+	 * Pages below pages_ready need no lookup: a rewrite of a tape that
+	 * has held this much data, the usual case, then costs nothing here
+	 * instead of one xarray walk per page.
+	 */
+	for (index = max(first, m->pages_ready); index <= last; index++) {
 		struct page *page;
 
 		if (xa_load(&m->pages, index))
@@ -121,6 +129,9 @@ int dtape_medium_reserve(struct dtape_medium *m, u64 block,
 			return err;
 		}
 	}
+	/* Only a range that joins the allocated prefix extends it. */
+	if (first <= m->pages_ready)
+		m->pages_ready = max(m->pages_ready, last + 1);
 	return 0;
 }
 

@@ -33,8 +33,12 @@
 
 #define MODE_PARAM "/sys/module/dtape/parameters/mode"
 #define MAX_RECORD (64UL << 20)
+#define HUGE_PAGE (2UL << 20)	/* x86-64's PMD size: one transparent huge page */
 
 enum op { OP_WRITE, OP_READ, OP_ROUNDTRIP };
+
+/* --huge: bytes of the buffer the kernel backs with huge pages (smaps). */
+static long long thp_bytes = -1;
 
 struct options {
 	const char *device;
@@ -50,6 +54,7 @@ struct options {
 	bool verify;
 	bool json;
 	bool quiet;
+	bool huge;
 	enum op op;
 };
 
@@ -104,6 +109,9 @@ static void usage(FILE *out)
 		"                          read: expect a filemark after the records\n"
 		"  -N, --no-verify         fill the buffer once and skip the data check\n"
 		"                          (for benchmarks)\n"
+		"  -H, --huge              back the buffer with transparent huge pages\n"
+		"                          (2 MiB-aligned, MADV_HUGEPAGE): the kernel then\n"
+		"                          pins each huge page once, not each 4 KiB page\n"
 		"  -j, --json              one JSON object per phase on stdout\n"
 		"  -q, --quiet             print only errors\n"
 		"  -h, --help              this text\n"
@@ -138,6 +146,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "rewind", no_argument, NULL, 'r' },
 		{ "filemark", no_argument, NULL, 'F' },
 		{ "no-verify", no_argument, NULL, 'N' },
+		{ "huge", no_argument, NULL, 'H' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -154,7 +163,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		.seed = 1,
 		.verify = true,
 	};
-	while ((c = getopt_long(argc, argv, "f:m:p:e:s:n:o:DS:rFNjqh", longopts,
+	while ((c = getopt_long(argc, argv, "f:m:p:e:s:n:o:DS:rFNHjqh", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'f':
@@ -212,6 +221,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case 'N':
 			o->verify = false;
+			break;
+		case 'H':
+			o->huge = true;
 			break;
 		case 'j':
 			o->json = true;
@@ -544,6 +556,8 @@ static void print_phase(const struct options *o, const struct phase *p)
 		       o->odirect ? "true" : "false", o->record_size, o->offset,
 		       p->records, p->bytes, p->seconds, mbps, p->cpu_seconds,
 		       cpu_per_gib, o->verify ? "true" : "false", p->checksum);
+		if (o->huge)
+			printf(",\"huge\":true,\"thp_bytes\":%lld", thp_bytes);
 		if (p->have_stats) {
 			size_t i;
 
@@ -650,12 +664,64 @@ out:
 	return err;
 }
 
+/* The I/O buffer: area, aligned, inside the mapping map. */
+struct buffer {
+	unsigned char *map, *area;
+	size_t map_len;
+};
+
+/*
+ * Map len bytes at an align boundary, asking for transparent huge pages
+ * if huge, and touch them so that page faults stay out of the timings.
+ */
+static int map_buffer(struct buffer *b, size_t len, size_t align, bool huge)
+{
+	size_t area_len = (len + align - 1) / align * align;
+	uintptr_t start;
+
+	b->map_len = area_len + (huge ? align : 0);
+	b->map = mmap(NULL, b->map_len, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (b->map == MAP_FAILED) {
+		fprintf(stderr, "tapeio: cannot allocate %zu bytes of buffers\n",
+			b->map_len);
+		return -1;
+	}
+	start = ((uintptr_t)b->map + align - 1) / align * align;
+	b->area = b->map + (start - (uintptr_t)b->map);
+	if (huge && madvise(b->area, area_len, MADV_HUGEPAGE))
+		fprintf(stderr, "tapeio: madvise(MADV_HUGEPAGE): %s; small pages it is\n",
+			strerror(errno));
+	memset(b->area, 0, area_len);
+	return 0;
+}
+
+/* How many bytes of the mapping that holds addr are huge pages. */
+static long long buffer_thp_bytes(const void *addr)
+{
+	unsigned long lo, hi, a = (unsigned long)(uintptr_t)addr;
+	long long kib = -1;
+	bool in = false;
+	char line[256];
+	FILE *f = fopen("/proc/self/smaps", "re");
+
+	if (!f)
+		return -1;
+	while (kib < 0 && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2)
+			in = lo <= a && a < hi;
+		else if (in)
+			sscanf(line, "AnonHugePages: %lld kB", &kib);
+	}
+	fclose(f);
+	return kib < 0 ? -1 : kib * 1024;
+}
+
 int main(int argc, char **argv)
 {
 	long page = sysconf(_SC_PAGESIZE);
-	unsigned char *area;
 	struct options o;
-	size_t area_len;
+	struct buffer b;
 	int err;
 
 	if (parse_args(argc, argv, &o))
@@ -664,20 +730,14 @@ int main(int argc, char **argv)
 		return 2;
 	if (page <= 0)
 		page = 4096;
-	area_len = (o.offset + o.record_size + (size_t)page - 1) /
-		   (size_t)page * (size_t)page;
-	area = mmap(NULL, area_len, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (area == MAP_FAILED) {
-		fprintf(stderr, "tapeio: cannot allocate %zu bytes of buffers\n",
-			area_len);
+	if (map_buffer(&b, o.offset + o.record_size,
+		       o.huge ? HUGE_PAGE : (size_t)page, o.huge))
 		return 1;
-	}
-	/* Touch the buffer so that page faults stay out of the timings. */
-	memset(area, 0, area_len);
-	err = run(&o, area + o.offset);
+	if (o.huge)
+		thp_bytes = buffer_thp_bytes(b.area);
+	err = run(&o, b.area + o.offset);
 	if (restore_driver_mode())
 		err = -1;
-	munmap(area, area_len);
+	munmap(b.map, b.map_len);
 	return err ? 1 : 0;
 }

@@ -102,6 +102,13 @@ is "$(tp_fields dtape_submit)" "$first $(abi_fields dtape_submit_arg)" "dtape_su
 is "$(tp_fields dtape_complete)" "$first $(abi_fields dtape_complete_arg)" "dtape_complete's fields are in dtape_abi.h's order"
 is "$(tp_fields dtape_stall)" "$(abi_fields dtape_stall_arg)" "dtape_stall's fields are in dtape_abi.h's order"
 
+# tapeio --huge: a buffer of transparent huge pages (bench/dtape.bench's
+# direct-huge path).  The pins are still counted in 4 KiB pages.
+out=$("$TAPEIO" -j -H -N -r -m direct -e direct -s 1M -n 4 write)
+ok $? "tapeio --huge writes 4 records of 1 MiB through the direct path"
+is "$(jq -r '[.huge, .thp_bytes >= 2097152, .stats.pages_pinned] | join(" ")' <<<"$out" 2>/dev/null)" "true true 1024" \
+	"... from a buffer the kernel backs with huge pages ($(jq -r .thp_bytes <<<"$out" 2>/dev/null) bytes; THP $(cat /sys/kernel/mm/transparent_hugepage/enabled)), pinning 1024 pages"
+
 # The single-copy bound for the benchmark.
 mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
 check "the copy_bound knob accepts SIZE ITERATIONS" \

@@ -96,6 +96,8 @@ check "mt rewind" mt rewind
 check "mt erase at BOT" mt erase
 is "$(mt_flags)" "BOT EOD ONLINE" "erase at BOT empties the tape"
 is "$(cat "$SYS/used_bytes")" 0 "an erased tape uses no space"
+# The erase gave the tape's pages back: new records must get new ones.
+check "records written after the erase read back intact" "$TAPEIO" -q -r -s 64k -n 4 roundtrip
 
 all_balanced_ok "the mt session"
 rmmod dtape
