@@ -3,6 +3,10 @@
 # The in-VM half of bench/dtape.bench: one line per measurement,
 #   xfer PATH DIR SIZE MB_PER_S CPU_S_PER_GIB
 #   bound SIZE MB_PER_S
+#   profile BUFFER DIR SIZE SAMPLES COPY PIN UNPIN RESERVE   (percent of
+#                                    the samples in dtape_rw)
+# PATH direct-huge is the direct path from a buffer of transparent huge
+# pages (tapeio --huge), at 256 KiB and above.
 # Run through bench/dtape.bench, not by hand:
 #   bench/dtape-guest.sh TOTAL_MB REPETITIONS SIZE...
 set -euo pipefail
@@ -28,9 +32,15 @@ field() { sed -n "s/.*\"$1\":\([0-9.]*\).*/\1/p"; }
 for size in $sizes; do
 	count=$(( (total_mb << 20) / size ))
 	for rep in $(seq "$reps"); do
-		for path in direct buffered legacy; do
+		for path in direct buffered legacy direct-huge; do
+			huge=
+			if [ $path = direct-huge ]; then
+				[ "$size" -ge 262144 ] || continue
+				huge=--huge
+			fi
 			for dir in write read; do
-				out=$("$tapeio" -j -N -r -m "$path" -e "$path" -s "$size" -n "$count" "$dir")
+				# shellcheck disable=SC2086 # --huge or nothing
+				out=$("$tapeio" -j -N -r $huge -m "${path%-huge}" -e "${path%-huge}" -s "$size" -n "$count" "$dir")
 				echo "xfer $path $dir $size $(field mb_per_s <<<"$out") $(field cpu_s_per_gib <<<"$out")"
 			done
 		done
@@ -40,4 +50,39 @@ for size in $sizes; do
 		: "$rep"
 	done
 done
+
+# Where a direct transfer's time goes: perf samples the kernel while
+# tapeio moves 768 MiB (six runs of 128 MiB; a smaller tape runs more
+# times, up to 12), and each step's share is taken of the samples inside
+# dtape_rw, the driver's read/write.  Shares of one profile survive
+# emulation better than two timings do.
+runs=$(( 768 / total_mb ))
+[ $runs -le 12 ] || runs=12
+share() { awk -v f="$1" '$NF == f { sub("%", "", $1); print $1; found = 1; exit } END { if (!found) print 0 }' /tmp/dtape-prof.txt; }
+if command -v perf >/dev/null && perf version >/dev/null 2>&1; then
+	for size in $sizes; do
+		if [ "$size" -lt 262144 ] || [ "$size" -gt 1048576 ]; then continue; fi
+		count=$(( (total_mb << 20) / size ))
+		for buf in small huge; do
+			huge=
+			[ $buf = huge ] && huge=--huge
+			for dir in write read; do
+				perf record -q -e cpu-clock -g -o /tmp/dtape-prof.data -- sh -c \
+					"for i in \$(seq $runs); do $tapeio -q -N -r $huge -m direct -e direct -s $size -n $count $dir || exit 1; done" \
+					>/dev/null 2>&1 || { echo "profile-failed $buf $dir $size"; continue; }
+				perf report -i /tmp/dtape-prof.data --children --stdio --sort sym -g none 2>/dev/null |
+					grep '%' >/tmp/dtape-prof.txt
+				rw=$(share dtape_rw)
+				# samples inside dtape_rw: all of them (-n, by command), times its share
+				samples=$(perf report -i /tmp/dtape-prof.data --no-children --stdio -n --sort comm 2>/dev/null |
+					awk -v rw="$rw" '/%/ { n += $2 } END { printf "%d", n * rw / 100 }')
+				echo "profile $buf $dir $size ${samples:-0} $(awk -v rw="$rw" -v c="$(share dtape_xfer_copy)" \
+					-v p="$(share dtape_pin_user)" -v u="$(share dtape_release_user)" -v r="$(share dtape_medium_reserve)" \
+					'BEGIN { if (rw <= 0) { print "0 0 0 0"; exit } printf "%.1f %.1f %.1f %.1f", 100 * c / rw, 100 * p / rw, 100 * u / rw, 100 * r / rw }')"
+			done
+		done
+	done
+else
+	echo "profile-missing perf"
+fi
 rmmod dtape

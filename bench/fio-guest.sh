@@ -6,6 +6,7 @@
 # already allocated, COUNT times, so every write takes the same path and
 # no allocation or writeback lands in the loop.  Prints one line a point:
 #   TOOL FS MODE SIZE RUN NS_PER_WRITE
+# TOOL is fio, fio-null (fio's own cost per write, with no I/O) or dioload.
 # Run through bench/fio.bench:  bench/fio-guest.sh RUNS BYTES SIZE...
 set -uo pipefail
 : "${DIOLAB_ROOT:?run inside vm/labvm}"
@@ -16,20 +17,41 @@ sizes=("$@")
 bin=$DIOLAB_ROOT/build/bin
 cd /tmp
 
-# fio_jobs FILE: one job per mode and size, one after another (stonewall),
-# in a thread (a fork costs a lot under TCG).  size= one record with
-# io_size= the total makes fio wrap around and rewrite the same record, as
-# dioload loop does; loops= would reopen the file and, with fio's default
-# invalidate=1, drop its cache every time, a cost dioload never pays.
+# fio_jobs FILE ENGINE: one job per mode and size, one after another
+# (stonewall), in a thread (a fork costs a lot under TCG).  size= one
+# record makes every write land at offset 0, as dioload loop's do.  With
+# rw=write, fio closes and reopens a file it has written to the end (and
+# fadvises it) before every next write: three system calls and a path
+# walk per write that dioload never makes.  A random pattern over the one
+# record, with norandommap, never "finishes" the file, so fio keeps it
+# open.  scramble_buffers=0: fio would otherwise rewrite part of the buffer
+# before every write, a cost that grows with the record.
+# ENGINE null runs the same jobs with no I/O at all: what fio itself
+# spends per write (its bookkeeping, clock reads and statistics), over
+# enough writes that its millisecond runtime resolves it.
 fio_jobs() {
-	local mode size
-	printf '[global]\nfilename=%s\nrw=write\nioengine=psync\nthread\nstonewall\nend_fsync=0\ninvalidate=0\n' "$1"
+	local mode size io
+	printf '[global]\nfilename=%s\nioengine=%s\nrw=randwrite\nnorandommap=1\nscramble_buffers=0\n' "$1" "$2"
+	printf 'thread\nstonewall\nend_fsync=0\ninvalidate=0\n'
 	for mode in buffered direct; do
 		for size in "${sizes[@]}"; do
+			io=$bytes
+			[ "$2" = psync ] || io=$((size * 16384))
 			printf '\n[%s-%s]\nbs=%s\nsize=%s\nio_size=%s\ndirect=%s\n' "$mode" "$size" "$size" "$size" \
-				"$bytes" "$([ $mode = direct ] && echo 1 || echo 0)"
+				"$io" "$([ $mode = direct ] && echo 1 || echo 0)"
 		done
 	done
+}
+
+# fio_run TOOL FS JOBFILE RUN: one line a job.  bw_bytes is io_bytes over
+# the job's runtime: per write, what a user reading fio's bandwidth would
+# compute.
+fio_run() {
+	fio --eta=never --output-format=json --output=/tmp/fio-$2.json "$3" >/dev/null ||
+		{ echo "fio-guest: fio failed on $2" >&2; exit 1; }
+	jq -r --arg tool "$1" --arg fs "$2" --arg run "$4" '.jobs[] | .jobname as $j | ($j | split("-")) as $p
+		| "\($tool) \($fs) \($p[0]) \($p[1]) \($run) \((1e9 * ($p[1] | tonumber) / .write.bw_bytes) | floor)"' \
+		/tmp/fio-$2.json
 }
 
 for fs in ext4 xfs vfat; do
@@ -38,15 +60,11 @@ for fs in ext4 xfs vfat; do
 	"$DIOLAB_ROOT/vm/guest/labfs" "$fs" $m >/dev/null || { echo "fio-guest: labfs $fs failed" >&2; exit 1; }
 	max=${sizes[-1]}
 	dd if=/dev/zero of=$m/f bs="$max" count=1 conv=fsync status=none
-	fio_jobs $m/f >/tmp/fio-$fs.job
+	fio_jobs $m/f psync >/tmp/fio-$fs.job
+	fio_jobs $m/f null >/tmp/fio-null-$fs.job
 	for run in $(seq "$runs"); do
-		fio --eta=never --output-format=json --output=/tmp/fio-$fs.json /tmp/fio-$fs.job >/dev/null ||
-			{ echo "fio-guest: fio failed on $fs" >&2; exit 1; }
-		# bw_bytes is io_bytes over the job's runtime: per write, what a
-		# user reading fio's bandwidth would compute.
-		jq -r --arg fs "$fs" --arg run "$run" '.jobs[] | .jobname as $j | ($j | split("-")) as $p
-			| "fio \($fs) \($p[0]) \($p[1]) \($run) \((1e9 * ($p[1] | tonumber) / .write.bw_bytes) | floor)"' \
-			/tmp/fio-$fs.json
+		fio_run fio "$fs" /tmp/fio-$fs.job "$run"
+		fio_run fio-null "$fs" /tmp/fio-null-$fs.job "$run"
 		for mode in buffered direct; do
 			for size in "${sizes[@]}"; do
 				ns=$("$bin/dioload" loop $m/f $((bytes / size)) "$size" $([ $mode = buffered ] && echo buffered) |
