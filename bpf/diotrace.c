@@ -1124,8 +1124,9 @@ static void report_startup(const struct session *ss)
 	const struct dt_ctx *c = ss->c;
 
 	if (env.verbose) {
-		fprintf(stderr, "diotrace: start-up: symbols and BTF %.0f ms, resolution %.0f ms, "
-			"BPF open %.0f ms, load %.0f ms\n", (ss->t_sym - ss->t0) / 1e6,
+		fprintf(stderr, "diotrace: start-up: symbols and BTF %.0f ms (%d of 2 symbol tables "
+			"from this boot's copies), resolution %.0f ms, BPF open %.0f ms, load %.0f ms\n",
+			(ss->t_sym - ss->t0) / 1e6, resolver_symcache_hits(ss->r),
 			(ss->t_res - ss->t_sym) / 1e6, (ss->t_open - ss->t_res) / 1e6,
 			(ss->t_load - ss->t_open) / 1e6);
 		dt_print_resolution(stderr, c);
@@ -1425,6 +1426,9 @@ static int do_trace(void)
 		return 1;
 	}
 	if (env.list) {
+		if (env.verbose)
+			fprintf(stderr, "diotrace: %d of 2 symbol tables from this boot's copies\n",
+				resolver_symcache_hits(ss.r));
 		dt_print_resolution(stdout, &c);
 		if (c.degraded[0] && strstr(c.degraded, "only tracepoints"))
 			vm_hint("to see every step, run it in the lab VM");

@@ -27,14 +27,18 @@ struct ksyms {
 	size_t naddr;
 };
 
-static char *read_all(const char *path)
+char *ksyms_read_file(const char *path)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	return fd < 0 ? NULL : ksyms_read_fd(fd);
+}
+
+char *ksyms_read_fd(int fd)
+{
 	size_t cap = 0, len = 0;
 	char *buf = NULL;
 
-	if (fd < 0)
-		return NULL;
 	for (;;) {
 		ssize_t r;
 
@@ -113,6 +117,10 @@ static bool parse_line(char *line, bool with_addr, struct ksym *out)
 			if (close)
 				*close = 0;
 			out->mod = m;
+			/* BPF programs and trampolines: never a step, and they
+			 * come and go without a module (symcache.c) */
+			if (!strcmp(m, "bpf") || !strncmp(m, "__builtin", 9))
+				return false;
 		}
 	}
 	return true;
@@ -176,16 +184,24 @@ static int index_addrs(struct ksyms *k)
 
 struct ksyms *ksyms_load(const char *path, bool with_addr)
 {
-	struct ksyms *k = calloc(1, sizeof(*k));
+	return ksyms_parse(ksyms_read_file(path), with_addr);
+}
+
+struct ksyms *ksyms_parse(char *text, bool with_addr)
+{
+	struct ksyms *k;
 	size_t lines = 1;
 	char *line;
 	int e;
 
-	if (!k)
+	if (!text)
 		return NULL;
-	k->text = read_all(path);
-	if (!k->text)
-		goto fail;
+	k = calloc(1, sizeof(*k));
+	if (!k) {
+		free(text);
+		return NULL;
+	}
+	k->text = text;
 	for (char *p = k->text; (p = strchr(p, '\n')); p++)
 		lines++;
 	k->syms = malloc(lines * sizeof(*k->syms));

@@ -25,6 +25,13 @@ struct ksyms;
  * no symbols gives an empty table.
  */
 struct ksyms *ksyms_load(const char *path, bool with_addr);
+/* The same from a file's text, which the table then owns (NULL: errno). */
+struct ksyms *ksyms_parse(char *text, bool with_addr);
+
+/* A whole file, NUL-terminated and malloc'd; NULL with errno set.
+ * ksyms_read_fd() closes @fd. */
+char *ksyms_read_file(const char *path);
+char *ksyms_read_fd(int fd);
 void ksyms_free(struct ksyms *k);
 size_t ksyms_count(const struct ksyms *k);
 

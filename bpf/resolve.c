@@ -20,6 +20,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "ksyms.h"
+#include "symcache.h"
 #include "resolve.h"
 
 struct modbtf {
@@ -31,6 +32,7 @@ struct resolver {
 	struct ksyms *syms;	/* kallsyms' text symbols */
 	struct ksyms *aff;	/* available_filter_functions */
 	int kmulti_mod;		/* kprobe.multi takes module functions: 0 untried, 1, -1 */
+	bool syms_cached, aff_cached;	/* read from this boot's copies (symcache.c) */
 	struct btf *vmlinux;
 	struct modbtf mods[64];
 	int nmods;
@@ -271,7 +273,7 @@ struct resolver *resolver_new(const char *btf_path, char *err, size_t errlen)
 		mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL);
 	r->tracefs = access("/sys/kernel/tracing/events", F_OK) == 0 ?
 		"/sys/kernel/tracing" : "/sys/kernel/debug/tracing";
-	r->syms = ksyms_load("/proc/kallsyms", true);
+	r->syms = ksyms_parse(symcache_read("/proc/kallsyms", "kallsyms", &r->syms_cached), true);
 	if (!r->syms || !ksyms_count(r->syms)) {
 		snprintf(err, errlen, "cannot read /proc/kallsyms: %s",
 			 r->syms ? "no text symbols" : strerror(errno));
@@ -279,7 +281,9 @@ struct resolver *resolver_new(const char *btf_path, char *err, size_t errlen)
 		return NULL;
 	}
 	snprintf(path, sizeof(path), "%s/available_filter_functions", r->tracefs);
-	r->aff = ksyms_load(path, false);	/* NULL: ftrace unavailable */
+	/* NULL: ftrace unavailable */
+	r->aff = ksyms_parse(symcache_read(path, "available_filter_functions", &r->aff_cached),
+			     false);
 	r->vmlinux = btf_path ? btf__parse(btf_path, NULL) : btf__load_vmlinux_btf();
 	if (libbpf_get_error(r->vmlinux)) {
 		r->vmlinux = NULL;
@@ -309,6 +313,11 @@ void resolver_free(struct resolver *r)
 void resolver_kprobes_first(struct resolver *r)
 {
 	r->kprobes_first = true;
+}
+
+int resolver_symcache_hits(const struct resolver *r)
+{
+	return r->syms_cached + r->aff_cached;
 }
 
 bool resolver_in_vmlinux(struct resolver *r, const char *sym)

@@ -28,6 +28,10 @@ bool resolver_kprobe_multi_ok(struct resolver *r, char *why, size_t whylen);
 /* Whether a kprobe.multi link takes module function @sym (tried once). */
 bool resolver_kprobe_multi_module_ok(struct resolver *r, const char *sym);
 
+/* How many of kallsyms and available_filter_functions came from this
+ * boot's copies (symcache.c): 0, 1 or 2. */
+int resolver_symcache_hits(const struct resolver *r);
+
 /* @sym is in kallsyms and not in a module. */
 bool resolver_in_vmlinux(struct resolver *r, const char *sym);
 

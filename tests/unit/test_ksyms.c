@@ -79,6 +79,24 @@ static void test_kallsyms_text_only(void **state)
 	ksyms_free(k);
 }
 
+/* BPF programs and trampolines come and go on their own: never a step. */
+static void test_bpf_symbols_left_out(void **state)
+{
+	struct ksyms *k;
+
+	(void)state;
+	k = load("ffffffff81002000 T submit_bio\n"
+		 "ffffffffc0012000 t bpf_prog_6deef7357e7b4530_tp_enter_rw\t[bpf]\n"
+		 "ffffffffc0014000 t bpf_trampoline_6442491234\t[bpf]\n"
+		 "ffffffffc0016000 t ftrace_trampoline\t[__builtin__ftrace]\n"
+		 "ffffffffc0a02000 t ext4_file_write_iter\t[ext4]\n", true);
+	assert_int_equal(ksyms_count(k), 2);
+	assert_null(ksyms_find(k, "bpf_prog_6deef7357e7b4530_tp_enter_rw"));
+	assert_null(ksyms_find(k, "ftrace_trampoline"));
+	assert_non_null(ksyms_find(k, "ext4_file_write_iter"));
+	ksyms_free(k);
+}
+
 static void test_clones_by_name_not_prefix(void **state)
 {
 	const struct ksym *cl[4];
@@ -181,6 +199,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_kallsyms_text_only),
+		cmocka_unit_test(test_bpf_symbols_left_out),
 		cmocka_unit_test(test_clones_by_name_not_prefix),
 		cmocka_unit_test(test_addr_lookup_across_modules),
 		cmocka_unit_test(test_hidden_addresses),

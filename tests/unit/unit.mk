@@ -7,6 +7,7 @@ $(TESTBIN)/test_diotrace: $(DIOTRACE_UNIT_OBJS)
 $(TESTBIN)/test_diotrace: UNIT_LDLIBS += -lbpf -lz
 $(TESTBIN)/test_diotrace: CFLAGS += -DDT_DATA=\"$(CURDIR)/tests/unit/data\"
 $(TESTBIN)/test_ksyms: $(BUILD)/bpf/ksyms.o
+$(TESTBIN)/test_symcache: $(BUILD)/bpf/symcache.o $(BUILD)/bpf/ksyms.o
 $(TESTBIN)/test_numarg: workloads/lib/numarg.c workloads/lib/numarg.h
 $(TESTBIN)/test_numarg: CFLAGS += -Iworkloads
 # The streaming model is compiled from module/ itself, against kshim/'s
