@@ -129,13 +129,19 @@ echo '{"y":2}' >"$fx/in/beta.json"
 echo '## Beta' >"$fx/in/beta.md"
 printf 'boot, s\t7.5\t< 5\tno\n' >"$fx/in/beta.goals"
 printf '1\tOops: int3: 0000 [#1] PREEMPT SMP\n' >"$fx/in/beta.deaths"
+printf 'labvm: the guest did not finish within 900s and was killed\n' >"$fx/in/gamma.failed"
 BENCH_KERNEL=k BENCH_ACCEL=tcg bench/report "$fx/in" "$fx/r" 2>"$fx/err"
 ok $? "bench/report joins two benchmarks' results"
 is "$(jq -c '[.goals[] | [.benchmark, .value, .met]]' "$fx/r.json" 2>/dev/null)" \
 	'[["alpha",0.91,true],["alpha",3,false],["beta",7.5,false]]' "... every goal in the JSON, with its value and verdict"
 is "$(jq -c '.benchmarks' "$fx/r.json" 2>/dev/null)" '{"alpha":{"x":1},"beta":{"y":2}}' "... every benchmark's figures"
 is "$(grep -c '| \*\*missed\*\* |$' "$fx/r.md")" 2 "... the Markdown table marks the two missed goals"
-is "$(grep '^## ' "$fx/r.md" | tr '\n' ' ')" "## Goals ## Guest crashes ## Alpha ## Beta " "... and comes, with the crashes, before the benchmarks' sections"
+is "$(grep '^## ' "$fx/r.md" | tr '\n' ' ')" "## Goals ## Benchmarks that failed ## Guest crashes ## Alpha ## Beta " \
+	"... and comes, with the failures and the crashes, before the benchmarks' sections"
+is "$(jq -c '.failed' "$fx/r.json" 2>/dev/null)" '[{"benchmark":"gamma","error":"labvm: the guest did not finish within 900s and was killed"}]' \
+	"... a benchmark that failed is in the JSON, with its last words"
+grep -q '^| gamma | labvm: the guest did not finish within 900s and was killed |$' "$fx/r.md"
+ok $? "... and in the Markdown"
 is "$(jq -c '.guest_deaths' "$fx/r.json" 2>/dev/null)" '[{"benchmark":"beta","boot":1,"console":"Oops: int3: 0000 [#1] PREEMPT SMP"}]' \
 	"... a guest that died is in the JSON"
 grep -q '^| beta | 1 | retried once | Oops: int3' "$fx/r.md"
