@@ -29,22 +29,31 @@
 #define SYMCACHE_DIR "/run/diotrace"
 #define SYMCACHE_MAGIC "diotrace-symcache 1"
 
-/* The cache directory, made if need be, or NULL if it is off or unsafe. */
-static const char *cache_dir(void)
+/*
+ * The cache directory, made if need be, open; -1 if it is off or unsafe.
+ * The checks are made on the directory opened, not on its name, so that
+ * nothing can be swapped in between.
+ */
+static int cache_dir(void)
 {
 	const char *dir = getenv("DIOTRACE_SYMCACHE");
 	struct stat st;
+	int fd;
 
 	if (!dir || !*dir)
 		dir = SYMCACHE_DIR;
 	if (!strcmp(dir, "off"))
-		return NULL;
+		return -1;
 	if (mkdir(dir, 0700) && errno != EEXIST)
-		return NULL;
-	if (lstat(dir, &st) || !S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
-	    (st.st_mode & 077))
-		return NULL;
-	return dir;
+		return -1;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) || st.st_uid != geteuid() || (st.st_mode & 077)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
 static uint64_t fnv1a(uint64_t h, const char *s, size_t n)
@@ -140,14 +149,13 @@ static void write_copy(int dirfd, const char *name, const char *key, const char 
 
 char *symcache_read(const char *path, const char *name, bool *cached)
 {
-	const char *dir = cache_dir();
 	char key[160], *text;
 	int dirfd;
 
 	*cached = false;
-	if (!dir || cache_key(key, sizeof(key)))
+	if (cache_key(key, sizeof(key)))
 		return ksyms_read_file(path);
-	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	dirfd = cache_dir();
 	if (dirfd < 0)
 		return ksyms_read_file(path);
 	text = read_copy(dirfd, name, key);
