@@ -36,11 +36,11 @@ ok "$([ -z "$missing" ] && echo 0 || echo 1)" "slide tools present${missing:+ (m
 # --- build every deck from scratch --------------------------------------------
 # The charts need make bench's JSON.  Without a bench/results of its own,
 # a clone uses the QUICK run that tests/host/bench.t made in this test run
-# (tests/run starts bench.t first, so it has normally finished by now).
+# (tests/run starts slides.t last, so it has normally finished by now).
 bench=bench/results
 # bench.t makes $res/bench when it starts and its report minutes later
-# (the Markdown last); the two lanes start it first, but this file may
-# still overtake it, so wait for the report instead of racing it.
+# (the Markdown last); with T= or one lane this file may still overtake
+# it, so wait for the report instead of racing it.
 if ! ls bench/results/*.json >/dev/null 2>&1 && [ -d "$res/bench" ]; then
 	for _ in $(seq 600); do
 		ls "$res"/bench/*.md >/dev/null 2>&1 && break
