@@ -60,7 +60,7 @@ modules: $(MODULES)
 
 $(BUILD)/modules/%/.built: $(MODULE_SRCS) scripts/build-module
 	@echo "  KMOD    dtape for $*"
-	@scripts/build-module $* $(if $(C),C=$(C))
+	+@scripts/build-module $* $(if $(C),C=$(C))
 	@touch $@
 
 # --- user space -------------------------------------------------------------
@@ -91,13 +91,15 @@ $(BIN) $(TESTBIN):
 
 # --- running things -----------------------------------------------------------
 # demo and test install what is missing first (a no-op when all is there).
+# The build before the tests runs a job per core: kernel modules for each
+# lab kernel and every coding lab's variants are many small builds.
 test: deps
-	@$(MAKE) --no-print-directory all lab-modules mutants
+	@$(MAKE) --no-print-directory -j$(shell nproc) all lab-modules mutants
 	@tests/run
 
 # dtape with known bugs, which tests/vm/dtape-stress.t must catch.
 mutants: modules
-	@tests/lib/build-mutants
+	+@tests/lib/build-mutants
 
 # Random and hostile calls against dtape on every lab kernel (DURATION s per
 # kernel, default 600; KERNEL=6.1 for one; SEED=N to repeat a run's calls).

@@ -6,4 +6,4 @@
 # that run loads.
 .PHONY: lab-modules
 lab-modules:
-	@labs/lib/coding-prebuild --all
+	+@labs/lib/coding-prebuild --all
