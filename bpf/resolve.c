@@ -260,6 +260,7 @@ bool resolver_kprobe_multi_module_ok(struct resolver *r, const char *sym)
 struct resolver *resolver_new(const char *btf_path, char *err, size_t errlen)
 {
 	struct resolver *r = calloc(1, sizeof(*r));
+	struct symcache sc;
 	char path[256];
 
 	if (!r) {
@@ -273,17 +274,21 @@ struct resolver *resolver_new(const char *btf_path, char *err, size_t errlen)
 		mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL);
 	r->tracefs = access("/sys/kernel/tracing/events", F_OK) == 0 ?
 		"/sys/kernel/tracing" : "/sys/kernel/debug/tracing";
-	r->syms = ksyms_parse(symcache_read("/proc/kallsyms", "kallsyms", &r->syms_cached), true);
+	symcache_open(&sc);
+	r->syms = ksyms_parse(symcache_read(&sc, "/proc/kallsyms", "kallsyms", &r->syms_cached),
+			      true);
 	if (!r->syms || !ksyms_count(r->syms)) {
 		snprintf(err, errlen, "cannot read /proc/kallsyms: %s",
 			 r->syms ? "no text symbols" : strerror(errno));
+		symcache_close(&sc);
 		resolver_free(r);
 		return NULL;
 	}
 	snprintf(path, sizeof(path), "%s/available_filter_functions", r->tracefs);
 	/* NULL: ftrace unavailable */
-	r->aff = ksyms_parse(symcache_read(path, "available_filter_functions", &r->aff_cached),
-			     false);
+	r->aff = ksyms_parse(symcache_read(&sc, path, "available_filter_functions",
+					   &r->aff_cached), false);
+	symcache_close(&sc);
 	r->vmlinux = btf_path ? btf__parse(btf_path, NULL) : btf__load_vmlinux_btf();
 	if (libbpf_get_error(r->vmlinux)) {
 		r->vmlinux = NULL;

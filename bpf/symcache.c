@@ -147,28 +147,36 @@ static void write_copy(int dirfd, const char *name, const char *key, const char 
 		unlinkat(dirfd, tmp, 0);
 }
 
-char *symcache_read(const char *path, const char *name, bool *cached)
+void symcache_open(struct symcache *sc)
 {
-	char key[160], *text;
-	int dirfd;
+	sc->dirfd = -1;
+	if (cache_key(sc->key, sizeof(sc->key)))
+		return;
+	sc->dirfd = cache_dir();
+}
+
+char *symcache_read(struct symcache *sc, const char *path, const char *name, bool *cached)
+{
+	char again[sizeof(sc->key)], *text;
 
 	*cached = false;
-	if (cache_key(key, sizeof(key)))
+	if (sc->dirfd < 0)
 		return ksyms_read_file(path);
-	dirfd = cache_dir();
-	if (dirfd < 0)
-		return ksyms_read_file(path);
-	text = read_copy(dirfd, name, key);
+	text = read_copy(sc->dirfd, name, sc->key);
 	if (text) {
 		*cached = true;
-	} else {
-		char again[sizeof(key)];
-
-		text = ksyms_read_file(path);
-		/* a module that came or went during the read: no copy */
-		if (text && !cache_key(again, sizeof(again)) && !strcmp(again, key))
-			write_copy(dirfd, name, key, text);
+		return text;
 	}
-	close(dirfd);
+	text = ksyms_read_file(path);
+	/* a module that came or went during the read: no copy */
+	if (text && !cache_key(again, sizeof(again)) && !strcmp(again, sc->key))
+		write_copy(sc->dirfd, name, sc->key, text);
 	return text;
+}
+
+void symcache_close(struct symcache *sc)
+{
+	if (sc->dirfd >= 0)
+		close(sc->dirfd);
+	sc->dirfd = -1;
 }

@@ -9,11 +9,24 @@
 #include <stdbool.h>
 
 /*
+ * One start's use of the copies: the cache directory, open, and the key a
+ * copy must carry, computed once (dirfd -1: no copies, as when off).
+ */
+struct symcache {
+	int dirfd;
+	char key[160];
+};
+
+void symcache_open(struct symcache *sc);
+
+/*
  * The text of @path (/proc/kallsyms or available_filter_functions), from
  * the copy called @name when it was taken in this boot with the modules
  * loaded now (*@cached set), else read afresh and the copy replaced.
  * malloc'd; NULL with errno set when @path cannot be read.
  */
-char *symcache_read(const char *path, const char *name, bool *cached);
+char *symcache_read(struct symcache *sc, const char *path, const char *name, bool *cached);
+
+void symcache_close(struct symcache *sc);
 
 #endif

@@ -53,11 +53,15 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* The text, and whether it came from the copy. */
+/* The text, and whether it came from the copy: one diotrace start. */
 static char *read_src(bool *cached)
 {
-	char *t = symcache_read(src, "kallsyms", cached);
+	struct symcache sc;
+	char *t;
 
+	symcache_open(&sc);
+	t = symcache_read(&sc, src, "kallsyms", cached);
+	symcache_close(&sc);
 	assert_non_null(t);
 	return t;
 }
@@ -139,14 +143,45 @@ static void test_off(void **state)
 	assert_int_equal(access(copy, F_OK), -1);
 }
 
+/* One start reads both tables with one key and one open directory. */
+static void test_two_tables_in_one_start(void **state)
+{
+	struct symcache sc;
+	char src2[160];
+	bool cached;
+
+	(void)state;
+	snprintf(src2, sizeof(src2), "%s/aff.src", dir);
+	put(src2, "submit_bio\n");
+	for (int round = 0; round < 2; round++) {
+		char *t;
+
+		symcache_open(&sc);
+		assert_true(sc.dirfd >= 0);
+		t = symcache_read(&sc, src, "kallsyms", &cached);
+		assert_int_equal(cached, round == 1);
+		assert_string_equal(t, "ffffffff81002000 T submit_bio\n");
+		free(t);
+		t = symcache_read(&sc, src2, "available_filter_functions", &cached);
+		assert_int_equal(cached, round == 1);
+		assert_string_equal(t, "submit_bio\n");
+		free(t);
+		symcache_close(&sc);
+		assert_int_equal(sc.dirfd, -1);
+	}
+}
+
 static void test_missing_file(void **state)
 {
+	struct symcache sc;
 	bool cached = true;
 
 	(void)state;
-	assert_null(symcache_read("/nonexistent/kallsyms", "kallsyms", &cached));
+	symcache_open(&sc);
+	assert_null(symcache_read(&sc, "/nonexistent/kallsyms", "kallsyms", &cached));
 	assert_int_equal(errno, ENOENT);
 	assert_false(cached);
+	symcache_close(&sc);
 }
 
 int main(void)
@@ -157,6 +192,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_copy_others_can_write_is_ignored, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_directory_is_not_used, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_off, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_two_tables_in_one_start, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),
 	};
 
