@@ -41,6 +41,7 @@
 struct opts {
 	uint64_t seconds;
 	uint64_t calls;
+	uint64_t records;
 	uint64_t seed;
 	uint64_t procs;
 	uint64_t threads;
@@ -58,6 +59,8 @@ static void usage(FILE *f)
 		"kernel log, pins and counters checked while it runs and at the end.\n"
 		"Run as root, on a dtape loaded with drives=3 or more.\n\n"
 		"  -s, --seconds N   run for N seconds (default 60)\n"
+		"  -r, --records R   after the seconds, go on until the model has compared\n"
+		"                    R records, for at most four times as long in all\n"
 		"  -n, --calls N     stop each worker after N calls instead\n"
 		"  -S, --seed N      the random seed (default: from the clock); printed first\n"
 		"  -P, --procs N     chaos processes (default 3; 0 for none)\n"
@@ -75,6 +78,7 @@ static int parse(int argc, char **argv, struct opts *o)
 	static const struct option lo[] = {
 		{ "seconds", required_argument, NULL, 's' },
 		{ "calls", required_argument, NULL, 'n' },
+		{ "records", required_argument, NULL, 'r' },
 		{ "seed", required_argument, NULL, 'S' },
 		{ "procs", required_argument, NULL, 'P' },
 		{ "threads", required_argument, NULL, 't' },
@@ -86,13 +90,16 @@ static int parse(int argc, char **argv, struct opts *o)
 	};
 	int c, bad = 0;
 
-	while ((c = getopt_long(argc, argv, "s:n:S:P:t:M:l:qh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:n:r:S:P:t:M:l:qh", lo, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			bad |= numarg(PROG, "--seconds", optarg, 1u << 20, &o->seconds);
 			break;
 		case 'n':
 			bad |= numarg(PROG, "--calls", optarg, 1u << 30, &o->calls);
+			break;
+		case 'r':
+			bad |= numarg(PROG, "--records", optarg, 1u << 30, &o->records);
 			break;
 		case 'S':
 			bad |= numarg(PROG, "--seed", optarg, UINT64_MAX, &o->seed);
@@ -128,6 +135,10 @@ static int parse(int argc, char **argv, struct opts *o)
 	}
 	if (!o->threads) {
 		fprintf(stderr, PROG ": --threads must be at least 1\n");
+		return -1;
+	}
+	if (o->records && (o->calls || !o->model)) {
+		fprintf(stderr, PROG ": --records counts the model's records in a timed run: not with --calls or --model 0\n");
 		return -1;
 	}
 	return 0;
@@ -440,12 +451,14 @@ int main(int argc, char **argv)
 
 	start = fz_now();
 	fz.deadline = start + (double)o.seconds;
+	fz.min_records = o.model ? (long)o.records : 0;
+	fz.last_call = start + (double)o.seconds * (o.records ? 4 : 1);
 	if (o.model)
 		pids[nr++] = spawn(anchor_fd, model_body, 0, 0);
 	for (p = 0; p < o.procs; p++)
 		pids[nr++] = spawn(anchor_fd, fz_chaos_process, p, (unsigned int)o.threads);
 	while (reap(pids, nr, false) && !atomic_load(&fz.sh->stop) &&
-	       (fz.max_calls || fz_now() < fz.deadline)) {
+	       (fz.max_calls || !fz_time_up())) {
 		usleep(200000);
 		scan_kmsg(kmsg);
 		for (d = 0; d < fz.drives; d++)

@@ -69,6 +69,8 @@ refused "tapeprobe ioctl, request 2^32" "tapeprobe: request '4294967296' is larg
 refused "tapefuzz, seconds 12x" "tapefuzz: --seconds '12x' has a bad suffix" $B/tapefuzz -s 12x
 refused "tapefuzz, no threads" "tapefuzz: --threads must be at least 1" $B/tapefuzz -t 0
 refused "tapefuzz, 5 threads" "tapefuzz: --threads '5' is larger than 4" $B/tapefuzz -t 5
+refused "tapefuzz, records with calls" "tapefuzz: --records counts the model's records in a timed run: not with --calls or --model 0" $B/tapefuzz -r 10 -n 5
+refused "tapefuzz, records without the model" "tapefuzz: --records counts the model's records in a timed run: not with --calls or --model 0" $B/tapefuzz -r 10 -M 0
 refused "tapefuzz, model 2" "tapefuzz: --model '2' is larger than 1" $B/tapefuzz -M 2
 refused "tapefuzz, a stray argument" "tapefuzz: unexpected argument 'now'" $B/tapefuzz now
 # The host has no dtape: the message says how to load it.

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # dtape under random and hostile calls (workloads/tapefuzz.c), on four drives:
 #   the model checker alone makes the same calls, with the same results, for a seed;
-#   STRESS_SECONDS (30; 120 under the debug kernel) of the model checker with chaos threads and processes:
+#   STRESS_SECONDS (30; 120 under the debug kernel), and on until the model
+#   has compared its records, of the model checker with chaos threads and processes:
 #   no kernel splat, every record read back as written, pins balanced, counters
 #   consistent, every rmmod refused while a drive is open;
 #   afterwards dtape unloads, and the memory it took is back (and, under the
@@ -14,12 +15,14 @@
 require_dtape_build
 
 FUZZ=$BIN/tapefuzz
-# In make test, 30 s: the model compared 949 records in 60 s on 6.1,
-# so half a minute clears the 100 with room, and make stress runs for as
-# long as you like.  The debug kernel (make debug-kernel) makes calls 8
-# times slower (116 a second in a 300 s run, against about 900 on
+# In make test, 30 s, and then as long as the model needs to compare its
+# records, up to four times as long: how much it compares in a given time
+# depends on the CPU the guest gets (228 to 3527 records in 60 s runs on
+# this kit's own machine, 11 in 30 s on a loaded CI machine).  make stress
+# runs for as long as you like.  The debug kernel (make debug-kernel) makes
+# calls 8 times slower (116 a second in a 300 s run, against about 900 on
 # Debian's 6.1): its default run is four times as long, and the model is
-# expected to compare a fifth as many records.
+# asked for a fifth as many records.
 seconds=${STRESS_SECONDS:-$((DEBUG_KERNEL ? 120 : 30))}
 min_records=$((DEBUG_KERNEL ? 20 : 100))
 seed=${STRESS_SEED:-$(date +%s)}
@@ -55,10 +58,10 @@ ok $? "seed 7 again: the same 400 calls with the same results ($(wc -l </tmp/fuz
 ok $? "seed 8: other calls"
 
 # --- the stress run ----------------------------------------------------------------
-diag "tapefuzz -s $seconds -S $seed (STRESS_SEED=$seed repeats this run's calls)"
-"$FUZZ" -s "$seconds" -S "$seed" >/tmp/fuzz.out 2>&1
+diag "tapefuzz -s $seconds -r $min_records -S $seed (STRESS_SEED=$seed repeats this run's calls)"
+"$FUZZ" -s "$seconds" -r "$min_records" -S "$seed" >/tmp/fuzz.out 2>&1
 rc=$?
-is "$rc" 0 "$seconds s of random and hostile calls from the model, 3 processes x 3 threads: every invariant held"
+is "$rc" 0 "$seconds s or more of random and hostile calls from the model, 3 processes x 3 threads: every invariant held"
 diag_stdin </tmp/fuzz.out
 calls=$(sed -n 's/^tapefuzz: calls: //p' /tmp/fuzz.out)
 count() { local v=${calls#*"$1" }; [ "$v" != "$calls" ] && echo "${v%% *}"; }
@@ -68,8 +71,8 @@ for what in write read writev readv ioctl aio io_uring exit-in-flight sysfs rmmo
 	ok $? "the run made $what calls (${n:-none})"
 done
 compared=$(sed -n 's/^tapefuzz: model: \([0-9]*\) records.*/\1/p' /tmp/fuzz.out)
-[ "${compared:-0}" -gt "$min_records" ]
-ok $? "the model compared more than $min_records records byte for byte (${compared:-none})"
+[ "${compared:-0}" -ge "$min_records" ]
+ok $? "the model compared at least $min_records records byte for byte (${compared:-none}; $(sed -n 's/^tapefuzz: [0-9]* calls in \([0-9]*\) s.*/\1 s/p' /tmp/fuzz.out))"
 
 # --- afterwards ------------------------------------------------------------------
 # While dtape is loaded, so a leak's allocation frames still name it.

@@ -72,13 +72,22 @@ double fz_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+bool fz_time_up(void)
+{
+	double now = fz_now();
+
+	if (now >= fz.last_call)
+		return true;
+	return now >= fz.deadline && atomic_load(&fz.sh->model_records) >= fz.min_records;
+}
+
 bool fz_stopping(long calls)
 {
 	if (atomic_load(&fz.sh->stop))
 		return true;
 	if (fz.max_calls)
 		return calls >= fz.max_calls;
-	return fz_now() >= fz.deadline;
+	return fz_time_up();
 }
 
 /* Enough to show what went wrong first without flooding the log. */

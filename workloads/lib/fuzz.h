@@ -42,6 +42,8 @@ struct fz_config {
 	unsigned int anchor;		/* held open all run, so rmmod must fail */
 	long max_calls;			/* per worker; 0: until the deadline */
 	double deadline;		/* CLOCK_MONOTONIC seconds */
+	long min_records;		/* past the deadline until the model compared these */
+	double last_call;		/* ... but never past this */
 	int log_fd;			/* -1: no call log */
 	struct fz_shared *sh;
 };
@@ -68,6 +70,12 @@ size_t fz_size(struct fz_rng *r);
 
 /* --- the run ---------------------------------------------------------------- */
 double fz_now(void);
+/*
+ * Past the deadline, and the model has compared its records (or the last
+ * call's time has come): how much the model checks depends on the CPU the
+ * run gets, which a loaded machine can cut to a twentieth.
+ */
+bool fz_time_up(void);
 /* Whether a worker that has made CALLS calls should stop. */
 bool fz_stopping(long calls);
 /* Report an invariant that failed, and stop the run. */
