@@ -1,0 +1,118 @@
+# SPDX-License-Identifier: GPL-2.0
+# One lab kernel's VM suite for tests/run: vm_suite, and how it reads a
+# guest's death from its console log.  Sourced; the caller sets $top,
+# $results and $T and has sourced vm/kernel-paths.  LABVM=PROGRAM stands in
+# for vm/labvm (tests/host/vm-suite.t gives it a guest that dies).
+
+# crash_report LOG: what took a guest down, in one line, from its console
+# log: the kernel's first report and the function it was in.  The failure
+# list carries it, because a CI log may keep little more than that list.
+crash_report() {
+	awk '!what && /Kernel panic|BUG:|Oops|general protection|WARNING:/ {
+			sub(/^\[ *[0-9.]+\] /, ""); what = $0 }
+		what && !rip && /RIP: 0010:/ { sub(/.*RIP: 0010:/, ""); rip = $0 }
+		END {
+			sub(/[ \t\r]+$/, "", what); sub(/[ \t\r]+$/, "", rip)
+			if (what) printf "%s%s", what, rip ? " at " rip : "" }' "$1"
+}
+
+# kit_in_crash LOG: whether the first report's registers or call trace are
+# in an out-of-tree module (dtape, a lab's module): flagged (O) in the
+# report's "Modules linked in:" line.
+kit_in_crash() {
+	awk '/Kernel panic|BUG:|Oops|general protection|WARNING:/ { s = 1 }
+		s && /Modules linked in:/ {
+			for (i = 1; i <= NF; i++)
+				if ($i ~ /\([A-Z+-]*O[A-Z+-]*\)$/) { m = $i; sub(/\(.*/, "", m); oot[m] = 1 } }
+		s && match($0, /\[[A-Za-z0-9_]+( [0-9a-f]+)?\]$/) {
+			m = substr($0, RSTART + 1, RLENGTH - 2); sub(/ .*/, "", m); seen[m] = 1 }
+		s && ++n > 80 { exit }
+		END { for (m in seen) if (m in oot) found = 1; exit !found }' "$1"
+}
+
+# vm_suite KERNEL: tests/vm/run-all in the lab VM.  A test that takes the
+# guest down (panic, hang) fails, and is the only one that does: the suite
+# goes on in a fresh boot from the file after it.  One exception, once a
+# suite: a guest that died in a kernel report outside the kit's modules,
+# with no hang, runs that file again on a fresh boot.  Under TCG, Debian's 6.12
+# has now and then died in files that pass on every other run (a double
+# fault in kmem_cache_alloc during boot, an oops in mprotect in CI); the
+# rerun decides the file's result, and the crash is listed at the end of
+# the run all the same.  A guest that dies before any file runs boots
+# again, under the same rule.  A dtape bug that corrupts memory could
+# still crash elsewhere: make debug-test (KASAN) is what rules that out.
+# Each file's "took" line goes to stderr (fd 3) as it happens, so a
+# half-hour suite shows it moving.
+vm_suite() {
+	local k=$1 from= boot=0 rc last lpid tpid seg=$results/vm-segment-$1.tap clog booted quiet_since slow
+	local why rerun=
+	while :; do
+		boot=$((boot + 1))
+		echo "# lab VM: $k${from:+ (boot $boot, starting ${from/:/ })}"
+		# Each boot keeps its console log: a guest that died is read later.
+		# --no-lock: this run's kernels boot side by side; a machine slot
+		# each is enough, and --wait-slot waits for one.
+		clog=$results/console-$k-boot$boot.log booted=
+		# The debug kernel runs several times slower (tests/vm/run-all).
+		slow=$(kernel_slowdown "$k")
+		: >"$seg"
+		"${LABVM:-vm/labvm}" --kernel "$k" --no-lock --wait-slot --timeout $((3600 * slow)) --log "$clog" \
+			-- tests/vm/run-all "$T" "$from" \
+			</dev/null >>"$seg" 2>&1 &
+		lpid=$!
+		tail -n +1 -f --pid=$lpid "$seg" | grep --line-buffered '^# vm/.* took [0-9]* s$' >&3 &
+		tpid=$!
+		# A hung guest cannot run its own per-test timeout (run-all gives
+		# each file TEST_TIMEOUT, 600 s); silence well past that is a hang.
+		while kill -0 $lpid 2>/dev/null; do
+			sleep 1
+			# Silence counts from the boot on: labvm creates the console
+			# log only once it has a VM slot, so waiting for one is not a hang.
+			[ -e "$clog" ] || continue
+			[ -n "$booted" ] || booted=$(date +%s)
+			quiet_since=$(stat -c %Y "$seg")
+			[ "$quiet_since" -ge "$booted" ] || quiet_since=$booted
+			if [ $(($(date +%s) - quiet_since)) -gt "${VM_IDLE:-$((700 * slow))}" ]; then
+				echo "# the guest printed nothing for ${VM_IDLE:-$((700 * slow))} s: stopping it" >>"$seg"
+				kill -TERM $lpid 2>/dev/null
+				break
+			fi
+		done
+		wait $lpid
+		rc=$?
+		wait $tpid
+		last=$(sed -n 's|^# diolab-file: vm/[^/]*/||p' "$seg" | tail -n 1)
+		why=
+		[ "$rc" = 0 ] || why=$(crash_report "$clog")
+		if [ "$rc" = 125 ] && [ -z "$rerun" ] && ! kit_in_crash "$clog"; then
+			rerun=${last:-the boot}
+			if [ -n "$last" ]; then
+				# The file that was running is kept in the log as
+				# comments, and runs again from its start.
+				sed "/^# diolab-file: vm\/[^/]*\/${last//./\\.}\$/,\$ s/^/# (the guest died here) /" "$seg"
+				from=at:$last
+			fi
+			echo "# diolab-file: vm/$k/labvm-boot$boot"
+			echo "1..1"
+			echo "ok 1 - the guest died outside the kit's modules (${why:-no kernel report}); ${last:-the boot} runs again on a fresh boot"
+			echo "# diolab-exit: 0"
+			echo "the lab VM ($k) died in $rerun, outside the kit's modules: ${why:-no kernel report}; console log ${clog#"$top"/}; it ran again on a fresh boot" \
+				>>"$results/guest-crashes.txt"
+			continue
+		fi
+		cat "$seg"
+		# A guest that never booted printed no section at all; count that.
+		echo "# diolab-file: vm/$k/labvm-boot$boot"
+		echo "1..1"
+		if [ "$rc" = 0 ]; then
+			echo "ok 1 - the lab VM ran the suite on $k"
+		else
+			echo "not ok 1 - labvm exited $rc on $k${why:+: $why}"
+		fi
+		echo "# diolab-exit: 0"
+		[ "$rc" = 0 ] && break
+		# no file started: the guest itself is broken, and retrying won't help
+		[ -n "$last" ] && [ "$boot" -lt 10 ] || break
+		from=after:$last
+	done
+}
