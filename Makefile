@@ -116,7 +116,7 @@ debug-modules: debug-kernel
 		$(MAKE) --no-print-directory $(BUILD)/modules/$$k/.built && tests/lib/build-mutants $$k
 
 debug-test: debug-modules
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory -j$(shell nproc) all lab-modules
 	@KERNEL=debug T=$(or $(T),vm/dtape-) tests/run
 
 demo: debian-deps
