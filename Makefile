@@ -113,10 +113,11 @@ debug-kernel: debian-deps
 
 debug-modules: debug-kernel
 	@k=$$(scripts/debug-kernel --release) && \
-		$(MAKE) --no-print-directory $(BUILD)/modules/$$k/.built && tests/lib/build-mutants $$k
+		$(MAKE) --no-print-directory $(BUILD)/modules/$$k/.built && tests/lib/build-mutants $$k && \
+		labs/lib/coding-prebuild --all $$k
 
 debug-test: debug-modules
-	@$(MAKE) --no-print-directory -j$(shell nproc) all lab-modules
+	@$(MAKE) --no-print-directory all
 	@KERNEL=debug T=$(or $(T),vm/dtape-) tests/run
 
 demo: debian-deps

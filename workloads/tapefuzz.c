@@ -451,7 +451,7 @@ int main(int argc, char **argv)
 
 	start = fz_now();
 	fz.deadline = start + (double)o.seconds;
-	fz.min_records = o.model ? (long)o.records : 0;
+	fz.min_records = (long)o.records;
 	fz.last_call = start + (double)o.seconds * (o.records ? 4 : 1);
 	if (o.model)
 		pids[nr++] = spawn(anchor_fd, model_body, 0, 0);

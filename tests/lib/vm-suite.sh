@@ -30,12 +30,18 @@ kit_in_crash() {
 		END { for (m in seen) if (m in oot) found = 1; exit !found }' "$1"
 }
 
+# boot_section K BOOT ok|not ok TEXT: the TAP section of one boot.  A guest
+# that never booted printed no section at all; this counts it.
+boot_section() {
+	printf '# diolab-file: vm/%s/labvm-boot%s\n1..1\n%s 1 - %s\n# diolab-exit: 0\n' "$1" "$2" "$3" "$4"
+}
+
 # vm_suite KERNEL: tests/vm/run-all in the lab VM.  A test that takes the
 # guest down (panic, hang) fails, and is the only one that does: the suite
 # goes on in a fresh boot from the file after it.  One exception, once a
 # suite: a guest that died in a kernel report outside the kit's modules,
-# with no hang, runs that file again on a fresh boot.  Under TCG, Debian's 6.12
-# has now and then died in files that pass on every other run (a double
+# with no hang, runs that file again on a fresh boot.  Under TCG, Debian's
+# 6.12 has now and then died in files that pass on every other run (a double
 # fault in kmem_cache_alloc during boot, an oops in mprotect in CI); the
 # rerun decides the file's result, and the crash is listed at the end of
 # the run all the same.  A guest that dies before any file runs boots
@@ -92,25 +98,18 @@ vm_suite() {
 				sed "/^# diolab-file: vm\/[^/]*\/${last//./\\.}\$/,\$ s/^/# (the guest died here) /" "$seg"
 				from=at:$last
 			fi
-			echo "# diolab-file: vm/$k/labvm-boot$boot"
-			echo "1..1"
-			echo "ok 1 - the guest died outside the kit's modules (${why:-no kernel report}); ${last:-the boot} runs again on a fresh boot"
-			echo "# diolab-exit: 0"
+			boot_section "$k" $boot ok \
+				"the guest died outside the kit's modules (${why:-no kernel report}); $rerun runs again on a fresh boot"
 			echo "the lab VM ($k) died in $rerun, outside the kit's modules: ${why:-no kernel report}; console log ${clog#"$top"/}; it ran again on a fresh boot" \
 				>>"$results/guest-crashes.txt"
 			continue
 		fi
 		cat "$seg"
-		# A guest that never booted printed no section at all; count that.
-		echo "# diolab-file: vm/$k/labvm-boot$boot"
-		echo "1..1"
 		if [ "$rc" = 0 ]; then
-			echo "ok 1 - the lab VM ran the suite on $k"
-		else
-			echo "not ok 1 - labvm exited $rc on $k${why:+: $why}"
+			boot_section "$k" $boot ok "the lab VM ran the suite on $k"
+			break
 		fi
-		echo "# diolab-exit: 0"
-		[ "$rc" = 0 ] && break
+		boot_section "$k" $boot "not ok" "labvm exited $rc on $k${why:+: $why}"
 		# no file started: the guest itself is broken, and retrying won't help
 		[ -n "$last" ] && [ "$boot" -lt 10 ] || break
 		from=after:$last
