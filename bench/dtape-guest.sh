@@ -2,9 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 # The in-VM half of bench/dtape.bench: one line per measurement,
 #   xfer PATH DIR SIZE MB_PER_S CPU_S_PER_GIB
-#   bound SIZE MB_PER_S
-#   profile BUFFER DIR SIZE SAMPLES COPY PIN UNPIN RESERVE   (percent of
-#                                    the samples in dtape_rw)
+#   bound SIZE MB_PER_S          the kernel's copy into tape pages, alone
+#   ubound SIZE MB_PER_S         the buffered path's copy from user memory
+#                                into its bounce pages, alone
+#   profile BUFFER DIR SIZE SAMPLES COPY PIN UNPIN RESERVE RW VFS
+#                                COPY to RESERVE: percent of the samples
+#                                in dtape_rw; RW and VFS: dtape_rw's and
+#                                vfs_write's (vfs_read's) percent of all
 # PATH direct-huge is the direct path from a buffer of transparent huge
 # pages (tapeio --huge), at 256 KiB and above.
 # Run through bench/dtape.bench, not by hand:
@@ -47,6 +51,11 @@ for size in $sizes; do
 		echo "$size $count" >/sys/kernel/debug/dtape/copy_bound
 		ns=$(sed -n 's/.* ns=\([0-9]*\)$/\1/p' /sys/kernel/debug/dtape/copy_bound)
 		echo "bound $size $(awk -v b=$((size * count)) -v ns="$ns" 'BEGIN { printf "%.2f", b / ns * 1000 }')"
+		# dd's buffer is user memory, as tapeio's is; only the copies are timed.
+		dd if=/dev/zero of=/sys/kernel/debug/dtape/user_copy_bound bs="$size" count="$count" \
+			conv=notrunc status=none
+		sed -n 's/^bytes=\([0-9]*\) copies=[0-9]* ns=\([0-9]*\)$/\1 \2/p' /sys/kernel/debug/dtape/user_copy_bound |
+			awk -v size="$size" '$2 > 0 { printf "ubound %d %.2f\n", size, $1 / $2 * 1000 }'
 		: "$rep"
 	done
 done
@@ -78,7 +87,8 @@ if command -v perf >/dev/null && perf version >/dev/null 2>&1; then
 					awk -v rw="$rw" '/%/ { n += $2 } END { printf "%d", n * rw / 100 }')
 				echo "profile $buf $dir $size ${samples:-0} $(awk -v rw="$rw" -v c="$(share dtape_xfer_copy)" \
 					-v p="$(share dtape_pin_user)" -v u="$(share dtape_release_user)" -v r="$(share dtape_medium_reserve)" \
-					'BEGIN { if (rw <= 0) { print "0 0 0 0"; exit } printf "%.1f %.1f %.1f %.1f", 100 * c / rw, 100 * p / rw, 100 * u / rw, 100 * r / rw }')"
+					-v vfs="$(share vfs_$dir)" \
+					'BEGIN { if (rw <= 0) { print "0 0 0 0 0 0"; exit } printf "%.1f %.1f %.1f %.1f %.1f %.1f", 100 * c / rw, 100 * p / rw, 100 * u / rw, 100 * r / rw, rw, vfs }')"
 			done
 		done
 	done

@@ -109,8 +109,7 @@ struct dtape_drive {
 	bool dirty;
 	bool eom_warned;
 	unsigned int eod_reads;
-	struct page **bounce_pages;
-	unsigned int bounce_nr_pages;
+	struct dtape_bounce bounce;
 	struct dtape_stats stats;
 	struct dtape_stream stream;
 	struct dtape_queue queue;

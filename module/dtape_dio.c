@@ -166,15 +166,15 @@ static noinline int dtape_pin_user(struct dtape_xfer *x,
 
 /* The buffered path's step 1: the bounce buffer, and the copy into it. */
 
-void dtape_bounce_free(struct dtape_drive *drive)
+void dtape_bounce_free(struct dtape_bounce *b)
 {
 	unsigned int i;
 
-	for (i = 0; i < drive->bounce_nr_pages; i++)
-		__free_page(drive->bounce_pages[i]);
-	kvfree(drive->bounce_pages);
-	drive->bounce_pages = NULL;
-	drive->bounce_nr_pages = 0;
+	for (i = 0; i < b->nr_pages; i++)
+		__free_page(b->pages[i]);
+	kvfree(b->pages);
+	b->pages = NULL;
+	b->nr_pages = 0;
 }
 
 /*
@@ -183,40 +183,38 @@ void dtape_bounce_free(struct dtape_drive *drive)
  * and both of its copies use the same page-by-page routine as the direct
  * path.
  */
-static int dtape_bounce_reserve(struct dtape_drive *drive, size_t len)
+int dtape_bounce_reserve(struct dtape_bounce *b, size_t len)
 {
 	unsigned int nr_pages = DIV_ROUND_UP(len, PAGE_SIZE);
 	struct page **pages;
 
-	if (drive->bounce_nr_pages >= nr_pages)
+	if (b->nr_pages >= nr_pages)
 		return 0;
 	pages = kvcalloc(nr_pages, sizeof(*pages), GFP_KERNEL);
 	if (!pages)
 		return -ENOMEM;
-	if (drive->bounce_nr_pages)
-		memcpy(pages, drive->bounce_pages,
-		       drive->bounce_nr_pages * sizeof(*pages));
-	kvfree(drive->bounce_pages);
-	drive->bounce_pages = pages;
-	while (drive->bounce_nr_pages < nr_pages) {
-		pages[drive->bounce_nr_pages] = alloc_page(GFP_KERNEL);
-		if (!pages[drive->bounce_nr_pages])
+	if (b->nr_pages)
+		memcpy(pages, b->pages, b->nr_pages * sizeof(*pages));
+	kvfree(b->pages);
+	b->pages = pages;
+	while (b->nr_pages < nr_pages) {
+		pages[b->nr_pages] = alloc_page(GFP_KERNEL);
+		if (!pages[b->nr_pages])
 			return -ENOMEM;
-		drive->bounce_nr_pages++;
+		b->nr_pages++;
 	}
 	return 0;
 }
 
 /* Between user memory and the bounce pages; either copy may fault. */
-static noinline int dtape_bounce_copy_user(struct dtape_drive *drive,
-					   unsigned long uaddr, size_t len,
-					   bool from_user)
+noinline int dtape_bounce_copy_user(struct dtape_bounce *b, unsigned long uaddr,
+				    size_t len, bool from_user)
 {
 	unsigned int i;
 
 	for (i = 0; len; i++) {
 		size_t chunk = min_t(size_t, len, PAGE_SIZE);
-		void *kaddr = kmap_local_page(drive->bounce_pages[i]);
+		void *kaddr = kmap_local_page(b->pages[i]);
 		unsigned long left;
 
 		if (from_user)
@@ -263,11 +261,11 @@ int dtape_xfer_prepare(struct dtape_xfer *x, struct dtape_drive *drive,
 		dtape_note_fallback(x, why);
 		x->path = DTAPE_PATH_BUFFERED;
 	}
-	err = dtape_bounce_reserve(drive, len);
+	err = dtape_bounce_reserve(&drive->bounce, len);
 	if (err)
 		return err;
 	if (to_medium)
-		return dtape_bounce_copy_user(drive, uaddr, len, true);
+		return dtape_bounce_copy_user(&drive->bounce, uaddr, len, true);
 	return 0;
 }
 
@@ -310,7 +308,7 @@ void dtape_xfer_copy(struct dtape_xfer *x, struct dtape_medium *m,
 		     u64 offset, u64 block)
 {
 	if (x->path == DTAPE_PATH_BUFFERED)
-		dtape_medium_copy_pages(m, offset, x->drive->bounce_pages, 0,
+		dtape_medium_copy_pages(m, offset, x->drive->bounce.pages, 0,
 					x->len, x->to_medium);
 	else
 		dtape_medium_copy_pages(m, offset, x->pages, x->page_offset,
@@ -365,8 +363,8 @@ int dtape_xfer_done(struct dtape_xfer *x, ssize_t result)
 		/* The second copy: the CPU's own stores dirty the pages. */
 		if (!dirty)
 			return 0;
-		return dtape_bounce_copy_user(x->drive, x->uaddr, x->len,
-					      false);
+		return dtape_bounce_copy_user(&x->drive->bounce, x->uaddr,
+					      x->len, false);
 	}
 	dtape_release_user(x, x->pages, x->nr_pages, dirty);
 	kvfree(x->pages);

@@ -48,6 +48,18 @@ void dtape_xfer_copy(struct dtape_xfer *x, struct dtape_medium *m,
 /* Steps 3 and 4, mark dirty and unpin, once the transfer returns @result. */
 int dtape_xfer_done(struct dtape_xfer *x, ssize_t result);
 
-void dtape_bounce_free(struct dtape_drive *drive);
+/*
+ * The buffered path's kernel buffer. Its copy into and out of user memory
+ * is the one copy the direct path saves; debugfs times it alone.
+ */
+struct dtape_bounce {
+	struct page **pages;
+	unsigned int nr_pages;
+};
+
+int dtape_bounce_reserve(struct dtape_bounce *b, size_t len);
+int dtape_bounce_copy_user(struct dtape_bounce *b, unsigned long uaddr,
+			   size_t len, bool from_user);
+void dtape_bounce_free(struct dtape_bounce *b);
 
 #endif /* DTAPE_DIO_H */

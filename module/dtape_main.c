@@ -190,7 +190,7 @@ static int dtape_release(struct inode *inode, struct file *filp)
 		dtape_pos_rewind(&drive->pos);
 		drive->eom_warned = false;
 	}
-	dtape_bounce_free(drive);
+	dtape_bounce_free(&drive->bounce);
 	mutex_unlock(&drive->lock);
 	clear_bit(0, &drive->busy);
 	return 0;

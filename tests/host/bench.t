@@ -180,6 +180,41 @@ is "$(jq -c '[.lost, .goal_met]' "$fx/dt/diotrace.json" 2>/dev/null)" '[3,false]
 sed -i '/^lost 2/d' "$fx/dt.raw"
 BENCH_KERNEL=k BENCH_OUT=$fx/dt DIOTRACE_BENCH_RAW=$fx/dt.raw bench/diotrace.bench 2>"$fx/err"
 is "$(jq -c '[.lost, .goal_met]' "$fx/dt/diotrace.json" 2>/dev/null)" '[-1,false]' "... a repetition that never reported its lost count: missed"
+# dtape: the two bounds predict direct/buffered for writes, pair by pair:
+# 1 + bound/ubound is 2 in the first repetition and 3 in the second, where
+# direct/buffered was 2 and 1.25.
+cat >"$fx/dtape.raw" <<'RAW'
+xfer direct write 1048576 600 1
+xfer direct read 1048576 600 1
+xfer buffered write 1048576 300 2
+xfer buffered read 1048576 300 2
+xfer legacy write 1048576 500 1
+xfer legacy read 1048576 500 1
+bound 1048576 1000
+ubound 1048576 1000
+xfer direct write 1048576 500 1
+xfer direct read 1048576 500 1
+xfer buffered write 1048576 400 2
+xfer buffered read 1048576 400 2
+xfer legacy write 1048576 500 1
+xfer legacy read 1048576 500 1
+bound 1048576 1000
+ubound 1048576 500
+profile small write 1048576 1000 80.0 13.0 5.0 0.2 76.0 80.0
+RAW
+mkdir "$fx/dtape"
+BENCH_KERNEL=k BENCH_OUT=$fx/dtape DTAPE_BENCH_RAW=$fx/dtape.raw bench/dtape.bench 2>"$fx/err"
+ok $? "dtape.bench reports made-up lines"
+is "$(jq -c '[.user_copy_bound[].mb_per_s] + [.ratios[] | select(.dir == "write") | .bounds_predict, .direct_over_buffered, .direct_over_buffered_over_prediction_min, .direct_over_buffered_over_prediction_max]' "$fx/dtape/dtape.json" 2>/dev/null)" \
+	'[750,2.5,1.625,0.417,1]' "... the user copy's median, what the bounds predict, and measured over predicted (2/2 and 1.25/3)"
+is "$(jq -c '[.ratios[] | select(.dir == "read") | has("bounds_predict")]' "$fx/dtape/dtape.json" 2>/dev/null)" '[false]' \
+	"... for writes only: the user copy is a write's"
+grep -q '^| 1 MiB | 1000 MB/s | 750 MB/s | 2.50 (2.00-3.00) | 1.62 (1.25-2.00) | 0.71 (0.42-1.00) |$' "$fx/dtape/dtape.md"
+ok $? "... and the report's table of the saved copy shows them"
+is "$(jq -c '[.profile[] | .driver_of_call_pct, .copy_of_call_pct]' "$fx/dtape/dtape.json" 2>/dev/null)" '[95,76]' \
+	"... the profile as shares of the write() call: dtape_rw is 76 of vfs_write's 80, the copy 80 % of that"
+grep -q '^| 4 KiB pages | write | 1 MiB | 95.0 % | 76.0 % | 0.55 (0.50-0.60) |$' "$fx/dtape/dtape.md"
+ok $? "... next to the measured direct/bound in the report"
 # fio: fio's own cost per write (its null engine) comes off before the
 # comparison; ext4 agrees only with it taken off, xfs not even then.
 cat >"$fx/fio.raw" <<'RAW'

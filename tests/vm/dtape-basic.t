@@ -116,6 +116,17 @@ check "the copy_bound knob accepts SIZE ITERATIONS" \
 grep -Eq '^size=65536 iterations=16 ns=[1-9][0-9]*$' /sys/kernel/debug/dtape/copy_bound
 ok $? "copy_bound reports the time taken"
 fails "copy_bound refuses a zero size" sh -c 'echo "0 1" >/sys/kernel/debug/dtape/copy_bound'
+# The user-copy bound: each write() is one timed copy into bounce pages.
+check "user_copy_bound takes 16 writes of 64 KiB from dd" \
+	dd if=/dev/zero of=/sys/kernel/debug/dtape/user_copy_bound bs=64k count=16 conv=notrunc status=none
+grep -Eq '^bytes=1048576 copies=16 ns=[1-9][0-9]*$' /sys/kernel/debug/dtape/user_copy_bound
+ok $? "user_copy_bound reports the bytes, the copies and the time taken ($(cat /sys/kernel/debug/dtape/user_copy_bound))"
+max=$(( $(cat /sys/module/dtape/parameters/max_record_kb) * 1024 ))
+fails "user_copy_bound refuses a record over max_record_kb" \
+	dd if=/dev/zero of=/sys/kernel/debug/dtape/user_copy_bound bs=$((max + 4096)) count=1 conv=notrunc status=none
+: >>/sys/kernel/debug/dtape/user_copy_bound
+grep -Eq '^bytes=1048576 copies=16 ns=' /sys/kernel/debug/dtape/user_copy_bound
+ok $? "... and neither that nor an open with no write replaces the last measurement"
 
 all_balanced_ok "the basic checks"
 rmmod dtape
