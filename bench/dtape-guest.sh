@@ -51,11 +51,16 @@ for size in $sizes; do
 		echo "$size $count" >/sys/kernel/debug/dtape/copy_bound
 		ns=$(sed -n 's/.* ns=\([0-9]*\)$/\1/p' /sys/kernel/debug/dtape/copy_bound)
 		echo "bound $size $(awk -v b=$((size * count)) -v ns="$ns" 'BEGIN { printf "%.2f", b / ns * 1000 }')"
-		# dd's buffer is user memory, as tapeio's is; only the copies are timed.
-		dd if=/dev/zero of=/sys/kernel/debug/dtape/user_copy_bound bs="$size" count="$count" \
-			conv=notrunc status=none
-		sed -n 's/^bytes=\([0-9]*\) copies=[0-9]* ns=\([0-9]*\)$/\1 \2/p' /sys/kernel/debug/dtape/user_copy_bound |
-			awk -v size="$size" '$2 > 0 { printf "ubound %d %.2f\n", size, $1 / $2 * 1000 }'
+		# Only the copies are timed.  dd refills its buffer from /dev/zero
+		# before each write, so its source is as warm as the bound's.
+		# One line per repetition, 0 if unmeasured, so repetitions stay paired.
+		ub=0
+		if dd if=/dev/zero of=/sys/kernel/debug/dtape/user_copy_bound bs="$size" count="$count" \
+			conv=notrunc status=none; then
+			ub=$(sed -n 's/^bytes=\([0-9]*\) copies=[0-9]* ns=\([0-9]*\)$/\1 \2/p' /sys/kernel/debug/dtape/user_copy_bound |
+				awk '$2 > 0 { printf "%.2f", $1 / $2 * 1000 }')
+		fi
+		echo "ubound $size ${ub:-0}"
 		: "$rep"
 	done
 done
@@ -87,7 +92,7 @@ if command -v perf >/dev/null && perf version >/dev/null 2>&1; then
 					awk -v rw="$rw" '/%/ { n += $2 } END { printf "%d", n * rw / 100 }')
 				echo "profile $buf $dir $size ${samples:-0} $(awk -v rw="$rw" -v c="$(share dtape_xfer_copy)" \
 					-v p="$(share dtape_pin_user)" -v u="$(share dtape_release_user)" -v r="$(share dtape_medium_reserve)" \
-					-v vfs="$(share vfs_$dir)" \
+					-v vfs="$(share "vfs_$dir")" \
 					'BEGIN { if (rw <= 0) { print "0 0 0 0 0 0"; exit } printf "%.1f %.1f %.1f %.1f %.1f %.1f", 100 * c / rw, 100 * p / rw, 100 * u / rw, 100 * r / rw, rw, vfs }')"
 			done
 		done

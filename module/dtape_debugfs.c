@@ -185,9 +185,9 @@ static ssize_t dtape_user_bound_write(struct file *file,
 	start = ktime_get_ns();
 	err = dtape_bounce_copy_user(&ub->bounce, (unsigned long)ubuf, count,
 				     true);
-	ub->done.ns += ktime_get_ns() - start;
 	if (err)
 		goto out;
+	ub->done.ns += ktime_get_ns() - start;
 	ub->done.bytes += count;
 	ub->done.copies++;
 out:

@@ -49,8 +49,9 @@ void dtape_xfer_copy(struct dtape_xfer *x, struct dtape_medium *m,
 int dtape_xfer_done(struct dtape_xfer *x, ssize_t result);
 
 /*
- * The buffered path's kernel buffer. Its copy into and out of user memory
- * is the one copy the direct path saves; debugfs times it alone.
+ * The buffered path's kernel buffer. Its copy from or to user memory is
+ * the one copy the direct path saves; debugfs times the copy from user
+ * memory alone (user_copy_bound).
  */
 struct dtape_bounce {
 	struct page **pages;

@@ -60,6 +60,12 @@ ok $? "... each profile has samples in dtape_rw and shares that add up to at mos
 jq -e "[$t.profile[] | select(.buffer == \"small\")] as \$s | [$t.profile[] | select(.buffer == \"huge\")] as \$h
 	| [range(\$s | length) as \$i | \$h[\$i].pin_pct + \$h[\$i].unpin_pct < (\$s[\$i].pin_pct + \$s[\$i].unpin_pct) / 2] | all" "$json" >/dev/null 2>&1
 ok $? "... pinning and unpinning take under half the share from a huge-page buffer that they take from 4 KiB pages ($(jq -c "[$t.profile[] | [.buffer, .dir, .pin_pct, .unpin_pct]]" "$json" 2>/dev/null))"
+jq -e "[$t.profile[] | .copy_of_call_pct > 0 and .driver_of_call_pct > 50 and .driver_of_call_pct <= 100] | (length > 0 and all)" "$json" >/dev/null 2>&1
+ok $? "... and the copy's share of the write() call, with dtape_rw most of the call ($(jq -c "[$t.profile[] | .driver_of_call_pct]" "$json" 2>/dev/null))"
+is "$(jq -r "[$t.user_copy_bound[] | select(.mb_per_s > 0) | .size] == [$t.sizes[]]" "$json" 2>/dev/null)" true \
+	"dtape timed the user copy alone at every record size"
+is "$(jq -r "[$t.ratios[] | select(.dir == \"write\") | .bounds_predict > 1] | all" "$json" 2>/dev/null)" true \
+	"... and the bounds predicted direct/buffered for writes at every size"
 s='.benchmarks["dtape-stream"]'
 # The model's own numbers: a writer with one request in flight thinks
 # after every completion, so the drive stalls before every record but the
@@ -215,6 +221,17 @@ is "$(jq -c '[.profile[] | .driver_of_call_pct, .copy_of_call_pct]' "$fx/dtape/d
 	"... the profile as shares of the write() call: dtape_rw is 76 of vfs_write's 80, the copy 80 % of that"
 grep -q '^| 4 KiB pages | write | 1 MiB | 95.0 % | 76.0 % | 0.55 (0.50-0.60) |$' "$fx/dtape/dtape.md"
 ok $? "... next to the measured direct/bound in the report"
+sed -i '0,/^ubound 1048576 1000$/s//ubound 1048576 0/' "$fx/dtape.raw"
+BENCH_KERNEL=k BENCH_OUT=$fx/dtape DTAPE_BENCH_RAW=$fx/dtape.raw bench/dtape.bench 2>"$fx/err"
+is "$(jq -c '[.user_copy_bound[].mb_per_s] + [.ratios[] | select(.dir == "write") | .bounds_predict, .direct_over_buffered_over_prediction]' "$fx/dtape/dtape.json" 2>/dev/null)" \
+	'[500,3,0.417]' "... a repetition whose user copy went unmeasured (0) drops out, and the next stays paired with its own run"
+# A raw file from before the user-copy bound: no ubound lines, 9-field profiles.
+sed -i '/^ubound/d; s/^\(profile .*\) 76.0 80.0$/\1/' "$fx/dtape.raw"
+BENCH_KERNEL=k BENCH_OUT=$fx/dtape DTAPE_BENCH_RAW=$fx/dtape.raw bench/dtape.bench 2>"$fx/err"
+is "$?:$(jq -c '[.user_copy_bound, [.ratios[] | has("bounds_predict")], [.profile[] | has("copy_of_call_pct")]]' "$fx/dtape/dtape.json" 2>/dev/null)" \
+	'0:[[],[false,false],[false]]' "... an older run's raw lines still report, without the new figures"
+! grep -q 'measured alone\|of the call' "$fx/dtape/dtape.md"
+ok $? "... and without their sections"
 # fio: fio's own cost per write (its null engine) comes off before the
 # comparison; ext4 agrees only with it taken off, xfs not even then.
 cat >"$fx/fio.raw" <<'RAW'
