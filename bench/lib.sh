@@ -3,30 +3,33 @@
 
 # bench_vm NAME LABVM-ARGS...: vm/labvm LABVM-ARGS with the command's stdout
 # on ours, and once more if the guest died (labvm's exit 125: a panic or a
-# crash; multi-threaded TCG has crashed guests while the kernel patched its
-# own text).  Only the boot that finished gives output.  Every death is a
-# line in $BENCH_OUT/NAME.deaths, with its console log kept beside it, and
-# bench/report puts them in the results: a retried figure is never silent.
+# crash) or hung past its --timeout (exit 124).  Multi-threaded TCG has
+# crashed guests while the kernel patched its own text, and once left one
+# spinning after trace-cmd turned function_graph off.  Only the boot that
+# finished gives output.  Every death is a line in $BENCH_OUT/NAME.deaths,
+# with its console log kept beside it, and bench/report puts them in the
+# results: a retried figure is never silent.  LABVM=PROGRAM stands in for
+# vm/labvm in tests.
 bench_vm() {
-	local name=$1 try rc buf log
+	local name=$1 try rc buf log why
 	shift
 	buf=$(mktemp)
 	for try in 1 2; do
 		log=$BENCH_OUT/$name-boot$try.console.log
 		# (|| keeps a bench's set -e from ending it here)
 		rc=0
-		"$top/vm/labvm" --wait-slot --log "$log" "$@" </dev/null >"$buf" || rc=$?
-		if [ "$rc" != 125 ]; then
+		"${LABVM:-$top/vm/labvm}" --wait-slot --log "$log" "$@" </dev/null >"$buf" || rc=$?
+		if [ "$rc" != 125 ] && [ "$rc" != 124 ]; then
 			cat "$buf"
 			rm -f "$buf"
 			[ "$rc" = 0 ] && rm -f "$log"
 			return "$rc"
 		fi
-		printf '%s\t%s\n' "$try" \
-			"$(grep -m1 -E 'Oops|BUG|panic|double fault|general protection' "$log" 2>/dev/null | tr -d '\r' | sed 's/^\[ *[0-9.]*\] //')" \
-			>>"$BENCH_OUT/$name.deaths"
-		echo "bench: $name: the guest died in boot $try (console log: $log)$([ "$try" = 1 ] && echo '; retrying once')" >&2
+		why=$(grep -m1 -E 'Oops|BUG|panic|double fault|general protection' "$log" 2>/dev/null | tr -d '\r' | sed 's/^\[ *[0-9.]*\] //')
+		[ "$rc" = 124 ] && why="hung: still running at labvm's time limit${why:+; $why}"
+		printf '%s\t%s\n' "$try" "$why" >>"$BENCH_OUT/$name.deaths"
+		echo "bench: $name: the guest $([ "$rc" = 124 ] && echo hung || echo died) in boot $try (console log: $log)$([ "$try" = 1 ] && echo '; retrying once')" >&2
 	done
 	rm -f "$buf"
-	return 125
+	return "$rc"
 }

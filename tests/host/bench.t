@@ -122,6 +122,27 @@ grep -q 'Kernel panic\|sysrq' "$bx/probe.deaths"
 ok $? "... with the console's panic line ($(cut -f2 "$bx/probe.deaths" 2>/dev/null | head -c 80))"
 grep -q 'the guest died in boot 1 (console log: .*); retrying once' "$bx/err"
 ok $? "... and says so on stderr"
+# A guest that hangs past labvm's time limit is retried the same way
+# (a stand-in labvm: exit 124 once, then an answer).
+cat >"$bx/labvm" <<'STUB'
+#!/bin/sh
+if [ -e "$STUB_STATE" ]; then echo second boot; exit 0; fi
+: >"$STUB_STATE"
+echo "labvm: the guest did not finish within 60s and was killed" >&2
+exit 124
+STUB
+chmod +x "$bx/labvm"
+out3=$(STUB_STATE=$bx/hung LABVM=$bx/labvm BENCH_OUT=$bx top=$top bash -c '. bench/lib.sh; bench_vm stuck -- true' 2>"$bx/err3")
+rc=$?
+is "$rc:$out3" "0:second boot" "bench_vm: a guest that hangs past its time limit is retried once too"
+is "$(cat "$bx/stuck.deaths" 2>/dev/null)" "$(printf '1\thung: still running at labvm%ss time limit' "'")" "... and the hang is recorded as such"
+rm -f "$bx/hung" "$bx/stuck.deaths"
+cat >"$bx/labvm" <<'STUB'
+#!/bin/sh
+exit 124
+STUB
+STUB_STATE=$bx/hung LABVM=$bx/labvm BENCH_OUT=$bx top=$top bash -c '. bench/lib.sh; bench_vm stuck -- true' 2>"$bx/err3"
+is "$?:$(cut -f1 "$bx/stuck.deaths" 2>/dev/null | tr '\n' ' ')" "124:1 2 " "... and a second hang ends it with labvm's status, both recorded"
 rm -rf "$bx"
 
 # bench/report on made-up results: the table, the JSON and the refusals.
