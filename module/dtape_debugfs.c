@@ -53,53 +53,33 @@ struct dtape_user_bound {
 /* The last measurement a close published. */
 static struct dtape_user_copies dtape_user_bound_last;
 
-static void dtape_free_page_array(struct page **pages, unsigned int nr_pages)
-{
-	unsigned int i;
-
-	for (i = 0; i < nr_pages; i++)
-		if (pages[i])
-			__free_page(pages[i]);
-	kvfree(pages);
-}
-
+/* The source pages are held as a bounce buffer is, with its helpers. */
 static int dtape_measure_copy(size_t size, unsigned int iterations, u64 *ns)
 {
-	unsigned int nr_pages = DIV_ROUND_UP(size, PAGE_SIZE);
+	struct dtape_bounce source = {};
 	struct dtape_medium tape;
-	struct page **source;
 	unsigned int i;
 	u64 start;
 	int err;
 
-	err = dtape_medium_init(&tape, (u64)nr_pages * PAGE_SIZE + PAGE_SIZE,
+	err = dtape_medium_init(&tape, round_up(size, PAGE_SIZE) + PAGE_SIZE,
 				0);
 	if (err)
 		return err;
-	source = kvcalloc(nr_pages, sizeof(*source), GFP_KERNEL);
-	if (!source) {
-		err = -ENOMEM;
-		goto out_tape;
-	}
-	for (i = 0; i < nr_pages; i++) {
-		source[i] = alloc_page(GFP_KERNEL | __GFP_ZERO);
-		if (!source[i]) {
-			err = -ENOMEM;
-			goto out_source;
-		}
-	}
+	err = dtape_bounce_reserve(&source, size);
+	if (err)
+		goto out;
 	err = dtape_medium_reserve(&tape, 0, 1, size);
 	if (err)
-		goto out_source;
+		goto out;
 	start = ktime_get_ns();
 	for (i = 0; i < iterations; i++) {
-		dtape_medium_copy_pages(&tape, 0, source, 0, size, true);
+		dtape_medium_copy_pages(&tape, 0, source.pages, 0, size, true);
 		cond_resched();
 	}
 	*ns = ktime_get_ns() - start;
-out_source:
-	dtape_free_page_array(source, nr_pages);
-out_tape:
+out:
+	dtape_bounce_free(&source);
 	dtape_medium_release(&tape);
 	return err;
 }
