@@ -1119,14 +1119,23 @@ static int attach_steps(struct session *ss)
 	return 0;
 }
 
+/* Where the verdict on fentry came from, for -v. */
+static const char *fentry_verdict(const struct resolver *r)
+{
+	return resolver_fentry_cached(r) ? "fentry works, as this boot's copy says" :
+		"fentry tested on vfs_read";
+}
+
 static void report_startup(const struct session *ss)
 {
 	const struct dt_ctx *c = ss->c;
 
 	if (env.verbose) {
 		fprintf(stderr, "diotrace: start-up: symbols and BTF %.0f ms (%d of 2 symbol tables "
-			"from this boot's copies), resolution %.0f ms, BPF open %.0f ms, load %.0f ms\n",
+			"from this boot's copies; %s), resolution %.0f ms, BPF open %.0f ms, "
+			"load %.0f ms\n",
 			(ss->t_sym - ss->t0) / 1e6, resolver_symcache_hits(ss->r),
+			fentry_verdict(ss->r),
 			(ss->t_res - ss->t_sym) / 1e6, (ss->t_open - ss->t_res) / 1e6,
 			(ss->t_load - ss->t_open) / 1e6);
 		dt_print_resolution(stderr, c);
@@ -1427,8 +1436,8 @@ static int do_trace(void)
 	}
 	if (env.list) {
 		if (env.verbose)
-			fprintf(stderr, "diotrace: %d of 2 symbol tables from this boot's copies\n",
-				resolver_symcache_hits(ss.r));
+			fprintf(stderr, "diotrace: %d of 2 symbol tables from this boot's copies; %s\n",
+				resolver_symcache_hits(ss.r), fentry_verdict(ss.r));
 		dt_print_resolution(stdout, &c);
 		if (c.degraded[0] && strstr(c.degraded, "only tracepoints"))
 			vm_hint("to see every step, run it in the lab VM");

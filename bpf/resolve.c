@@ -33,6 +33,7 @@ struct resolver {
 	struct ksyms *aff;	/* available_filter_functions */
 	int kmulti_mod;		/* kprobe.multi takes module functions: 0 untried, 1, -1 */
 	bool syms_cached, aff_cached;	/* read from this boot's copies (symcache.c) */
+	bool fentry_cached;	/* fentry's verdict too */
 	struct btf *vmlinux;
 	struct modbtf mods[64];
 	int nmods;
@@ -201,6 +202,20 @@ static int try_fentry(struct btf *b, const char *name, char *err, size_t errlen)
 }
 
 /*
+ * Whether fentry attaches here, tried once per boot: a refusal is tried
+ * again on the next start, since it may be passing (the kernel short of
+ * memory for a trampoline), and only the verdict that fentry works is kept.
+ */
+static void fentry_probe(struct resolver *r, struct symcache *sc)
+{
+	r->fentry_cached = symcache_recall(sc, "fentry-ok");
+	r->fentry_ok = r->fentry_cached ||
+		try_fentry(r->vmlinux, "vfs_read", r->fentry_err, sizeof(r->fentry_err)) == 0;
+	if (r->fentry_ok && !r->fentry_cached)
+		symcache_note(sc, "fentry-ok");
+}
+
+/*
  * kprobe.multi needs CONFIG_FPROBE, which Debian's 6.1 lacks.  A link for
  * no function at all tells without attaching anything: the kernel answers
  * EINVAL where the link type exists, EOPNOTSUPP where it does not.
@@ -288,17 +303,17 @@ struct resolver *resolver_new(const char *btf_path, char *err, size_t errlen)
 	/* NULL: ftrace unavailable */
 	r->aff = ksyms_parse(symcache_read(&sc, path, "available_filter_functions",
 					   &r->aff_cached), false);
-	symcache_close(&sc);
 	r->vmlinux = btf_path ? btf__parse(btf_path, NULL) : btf__load_vmlinux_btf();
 	if (libbpf_get_error(r->vmlinux)) {
 		r->vmlinux = NULL;
 		snprintf(err, errlen, "no kernel BTF (%s): diotrace needs CONFIG_DEBUG_INFO_BTF "
 			 "or --btf FILE", btf_path ? btf_path : "/sys/kernel/btf/vmlinux");
+		symcache_close(&sc);
 		resolver_free(r);
 		return NULL;
 	}
-	r->fentry_ok = try_fentry(r->vmlinux, "vfs_read", r->fentry_err,
-				  sizeof(r->fentry_err)) == 0;
+	fentry_probe(r, &sc);
+	symcache_close(&sc);
 	r->kprobe_ok = access("/sys/bus/event_source/devices/kprobe/type", R_OK) == 0;
 	return r;
 }
@@ -323,6 +338,11 @@ void resolver_kprobes_first(struct resolver *r)
 int resolver_symcache_hits(const struct resolver *r)
 {
 	return r->syms_cached + r->aff_cached;
+}
+
+bool resolver_fentry_cached(const struct resolver *r)
+{
+	return r->fentry_cached;
 }
 
 bool resolver_in_vmlinux(struct resolver *r, const char *sym)

@@ -31,6 +31,8 @@ bool resolver_kprobe_multi_module_ok(struct resolver *r, const char *sym);
 /* How many of kallsyms and available_filter_functions came from this
  * boot's copies (symcache.c): 0, 1 or 2. */
 int resolver_symcache_hits(const struct resolver *r);
+/* fentry's verdict came from this boot's copies, not a test attach */
+bool resolver_fentry_cached(const struct resolver *r);
 
 /* @sym is in kallsyms and not in a module. */
 bool resolver_in_vmlinux(struct resolver *r, const char *sym);

@@ -15,6 +15,12 @@
  * write would decide which functions diotrace believes exist.  Each copy
  * starts with the boot and module list it was taken with; one that does
  * not match is read afresh and replaced.
+ *
+ * The same directory keeps facts of the boot that are dear to learn, as
+ * empty copies: "fentry-ok" says a test fentry program attached.  That test
+ * sets up a trampoline and tears it down again, and the teardown waits for
+ * an RCU-tasks grace period (100 ms at least, and seconds while another
+ * diotrace is still detaching), on every start.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -172,6 +178,23 @@ char *symcache_read(struct symcache *sc, const char *path, const char *name, boo
 	if (text && !cache_key(again, sizeof(again)) && !strcmp(again, sc->key))
 		write_copy(sc->dirfd, name, sc->key, text);
 	return text;
+}
+
+bool symcache_recall(struct symcache *sc, const char *name)
+{
+	char *text;
+
+	if (sc->dirfd < 0)
+		return false;
+	text = read_copy(sc->dirfd, name, sc->key);
+	free(text);
+	return text != NULL;
+}
+
+void symcache_note(struct symcache *sc, const char *name)
+{
+	if (sc->dirfd >= 0)
+		write_copy(sc->dirfd, name, sc->key, "");
 }
 
 void symcache_close(struct symcache *sc)

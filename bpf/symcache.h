@@ -27,6 +27,14 @@ void symcache_open(struct symcache *sc);
  */
 char *symcache_read(struct symcache *sc, const char *path, const char *name, bool *cached);
 
+/*
+ * A fact about this boot that costs time to learn (whether fentry attaches):
+ * symcache_recall() is true when @name was noted in this boot with the
+ * modules loaded now; symcache_note() notes it.
+ */
+bool symcache_recall(struct symcache *sc, const char *name);
+void symcache_note(struct symcache *sc, const char *name);
+
 void symcache_close(struct symcache *sc);
 
 #endif

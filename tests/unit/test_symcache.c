@@ -3,7 +3,8 @@
  * diotrace's per-boot copies of the kernel's symbol files (bpf/symcache.c):
  * a copy is used only when it was taken in this boot with these modules,
  * only from a directory and file nobody else can write, and never when
- * DIOTRACE_SYMCACHE is off.
+ * DIOTRACE_SYMCACHE is off; the same holds for a fact noted for the boot
+ * (fentry works).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -131,6 +132,44 @@ static void test_open_directory_is_not_used(void **state)
 	assert_int_equal(chmod(dir, 0700), 0);
 }
 
+/* One start's look for a noted fact, noting it when asked and not yet known. */
+static bool recall(const char *name, bool note)
+{
+	struct symcache sc;
+	bool known;
+
+	symcache_open(&sc);
+	known = symcache_recall(&sc, name);
+	if (!known && note)
+		symcache_note(&sc, name);
+	symcache_close(&sc);
+	return known;
+}
+
+static void test_fact_noted_for_the_boot(void **state)
+{
+	char path[192];
+
+	(void)state;
+	assert_false(recall("fentry-ok", false));
+	assert_false(recall("fentry-ok", false));	/* not noted: still unknown */
+	assert_false(recall("fentry-ok", true));
+	assert_true(recall("fentry-ok", false));
+	assert_false(recall("other-fact", false));
+	/* noted in another boot: unknown, and noted afresh */
+	snprintf(path, sizeof(path), "%s/fentry-ok", dir);
+	put(path, "diotrace-symcache 1 00000000-0000-0000-0000-000000000000 0000000000000000\n");
+	assert_false(recall("fentry-ok", true));
+	assert_true(recall("fentry-ok", false));
+	/* a note others could have written is no note */
+	assert_int_equal(chmod(path, 0666), 0);
+	assert_false(recall("fentry-ok", false));
+	assert_int_equal(chmod(path, 0600), 0);
+	setenv("DIOTRACE_SYMCACHE", "off", 1);
+	assert_false(recall("fentry-ok", true));
+	assert_false(recall("fentry-ok", false));
+}
+
 static void test_off(void **state)
 {
 	bool cached;
@@ -194,6 +233,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_off, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_tables_in_one_start, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fact_noted_for_the_boot, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
