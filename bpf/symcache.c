@@ -183,12 +183,14 @@ char *symcache_read(struct symcache *sc, const char *path, const char *name, boo
 bool symcache_recall(struct symcache *sc, const char *name)
 {
 	char *text;
+	bool known;
 
 	if (sc->dirfd < 0)
 		return false;
 	text = read_copy(sc->dirfd, name, sc->key);
+	known = text != NULL;
 	free(text);
-	return text != NULL;
+	return known;
 }
 
 void symcache_note(struct symcache *sc, const char *name)
