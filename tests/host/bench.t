@@ -143,6 +143,25 @@ exit 124
 STUB
 STUB_STATE=$bx/hung LABVM=$bx/labvm BENCH_OUT=$bx top=$top bash -c '. bench/lib.sh; bench_vm stuck -- true' 2>"$bx/err3"
 is "$?:$(cut -f1 "$bx/stuck.deaths" 2>/dev/null | tr '\n' ' ')" "124:1 2 " "... and a second hang ends it with labvm's status, both recorded"
+# A guest that spins stops printing: once booted (its console log exists),
+# BENCH_QUIET seconds of silence stop it, long before its time limit.
+rm -f "$bx/hung" "$bx/stuck.deaths"
+cat >"$bx/labvm" <<'STUB'
+#!/bin/sh
+while [ $# -gt 0 ]; do [ "$1" = --log ] && : >"$2"; shift; done
+if [ -e "$STUB_STATE" ]; then echo second boot; exit 0; fi
+: >"$STUB_STATE"
+echo "a line, then silence"
+exec sleep 300
+STUB
+t0=$(date +%s)
+out4=$(BENCH_QUIET=3 STUB_STATE=$bx/hung LABVM=$bx/labvm BENCH_OUT=$bx top=$top bash -c '. bench/lib.sh; bench_vm spin -- true' 2>"$bx/err4")
+rc=$? t1=$(date +%s)
+is "$rc:$out4" "0:second boot" "bench_vm: a guest silent for BENCH_QUIET seconds is stopped and retried once"
+ok "$([ $((t1 - t0)) -lt 120 ] && echo 0 || echo 1)" "... well before the stand-in's 300 s ($((t1 - t0)) s)"
+is "$(cat "$bx/spin.deaths" 2>/dev/null)" "$(printf '1\thung: printed nothing for 3 s')" "... and the silence is recorded as a hang"
+grep -q 'the guest hung in boot 1 (console log: .*); retrying once' "$bx/err4"
+ok $? "... and says so on stderr"
 rm -rf "$bx"
 
 # bench/report on made-up results: the table, the JSON and the refusals.
