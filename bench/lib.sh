@@ -3,30 +3,27 @@
 
 # bench_vm NAME LABVM-ARGS...: vm/labvm LABVM-ARGS with the command's stdout
 # on ours, and once more if the guest died (labvm's exit 125: a panic or a
-# crash) or hung: past its --timeout (exit 124), or silent for BENCH_QUIET
-# seconds (600) once booted.  Multi-threaded TCG has crashed guests while
-# the kernel patched its own text, and has left 6.1 guests spinning in the
-# diotrace benchmark; every benchmark's guest prints a line at least every
-# few minutes, so silence ends a spin in 10 minutes rather than at the
-# time limit (2,400 s for diotrace's).  Only the boot
-# that finished gives output.  Every death is a line in
-# $BENCH_OUT/NAME.deaths, with its console log kept beside it, and
+# crash) or hung (exit 124): past its --timeout, or silent for BENCH_QUIET
+# seconds (600) once its command started (labvm --quiet-limit).
+# Multi-threaded TCG has crashed guests while the kernel patched its own
+# text, and has left 6.1 guests spinning in the diotrace benchmark; every
+# benchmark's guest prints a line at least every few minutes, so silence
+# ends a spin in 10 minutes rather than at the time limit (2,400 s for
+# diotrace's).  Only the boot that finished gives output.  Every death is a
+# line in $BENCH_OUT/NAME.deaths, with its console log kept beside it, and
 # bench/report puts them in the results: a retried figure is never silent.
 # LABVM=PROGRAM stands in for vm/labvm in tests.
 bench_vm() {
-	local name=$1 try rc buf log why lpid silent
+	local name=$1 try rc buf log why
 	shift
 	buf=$(mktemp)
 	for try in 1 2; do
 		log=$BENCH_OUT/$name-boot$try.console.log
 		rm -f "$log"
-		"${LABVM:-$top/vm/labvm}" --wait-slot --log "$log" "$@" </dev/null >"$buf" &
-		lpid=$!
-		silent=$(bench_quiet_watch "$lpid" "$buf" "$log")
 		# (|| keeps a bench's set -e from ending it here)
 		rc=0
-		wait "$lpid" || rc=$?
-		[ -z "$silent" ] || rc=124
+		"${LABVM:-$top/vm/labvm}" --wait-slot --quiet-limit "${BENCH_QUIET:-600}" --log "$log" "$@" \
+			</dev/null >"$buf" || rc=$?
 		if [ "$rc" != 125 ] && [ "$rc" != 124 ]; then
 			cat "$buf"
 			rm -f "$buf"
@@ -34,34 +31,11 @@ bench_vm() {
 			return "$rc"
 		fi
 		why=$(grep -m1 -E 'Oops|BUG|panic|double fault|general protection' "$log" 2>/dev/null | tr -d '\r' | sed 's/^\[ *[0-9.]*\] //')
-		if [ -n "$silent" ]; then
-			why="hung: printed nothing for $silent s${why:+; $why}"
-		elif [ "$rc" = 124 ]; then
-			why="hung: still running at labvm's time limit${why:+; $why}"
-		fi
+		# labvm ends the log with why it stopped a guest that hung.
+		[ "$rc" != 124 ] || why="hung: $(sed -n 's/^labvm: stopped: //p' "$log" 2>/dev/null | tail -n 1)${why:+; $why}"
 		printf '%s\t%s\n' "$try" "$why" >>"$BENCH_OUT/$name.deaths"
 		echo "bench: $name: the guest $([ "$rc" = 124 ] && echo hung || echo died) in boot $try (console log: $log)$([ "$try" = 1 ] && echo '; retrying once')" >&2
 	done
 	rm -f "$buf"
 	return "$rc"
-}
-
-# bench_quiet_watch PID OUT LOG: while PID runs, stop it once OUT has not
-# grown for BENCH_QUIET seconds, counted from when LOG appeared (labvm
-# writes its console log once it has a machine slot, so waiting for one is
-# not silence); print the silence then.
-bench_quiet_watch() {
-	local pid=$1 out=$2 log=$3 quiet=${BENCH_QUIET:-600} booted='' since
-	while kill -0 "$pid" 2>/dev/null; do
-		sleep 1
-		[ -e "$log" ] || continue
-		[ -n "$booted" ] || booted=$(date +%s)
-		since=$(stat -c %Y "$out")
-		[ "$since" -ge "$booted" ] || since=$booted
-		if [ $(($(date +%s) - since)) -ge "$quiet" ]; then
-			kill -TERM "$pid" 2>/dev/null
-			echo "$quiet"
-			return
-		fi
-	done
 }

@@ -46,6 +46,25 @@ ok "$([ "$took" -lt 40 ] && echo 0 || echo 1)" "$k: ... within its bound (took $
 grep -q 'did not finish within 12s' build/tmp/labvm-stderr
 ok $? "$k: ... with a clear message"
 is "$(qemu_count "$top/build/tmp/labvm-hang.log")" 0 "$k: ... and no QEMU process is left behind"
+is "$(tail -n 1 "$top/build/tmp/labvm-hang.log")" "labvm: stopped: still running at the time limit, 12s (--timeout)" \
+	"$k: ... and its console log ends with why labvm stopped it"
+# A guest that spins prints nothing: --quiet-limit stops it once the command
+# has been silent that long, and not while it prints (every 2 s here, with
+# a limit of 5 s; the boot before the command does not count).
+log=$top/build/tmp/labvm-quiet.log
+start=$(date +%s)
+out=$(labvm --kernel "$k" --no-lock --timeout 300 --quiet-limit 5 --log "$log" -- \
+	sh -c 'for i in 1 2 3 4; do echo $i; sleep 2; done; sleep 1000' 2>build/tmp/labvm-stderr)
+rc=$?
+took=$(($(date +%s) - start))
+is "$rc:$(paste -sd' ' <<<"$out")" "124:1 2 3 4" "$k: --quiet-limit 5: a command that prints every 2 s runs on; silent, it is stopped with status 124"
+ok "$([ "$took" -lt 90 ] && echo 0 || echo 1)" "$k: ... long before --timeout (took ${took}s, timeout 300s)"
+grep -q 'printed nothing for 5s, so the guest was stopped (--quiet-limit)' build/tmp/labvm-stderr
+ok $? "$k: ... with a clear message ($(head -c 120 build/tmp/labvm-stderr))"
+is "$(tail -n 1 "$log")" "labvm: stopped: the command printed nothing for 5s (--quiet-limit)" "$k: ... at the end of its console log too"
+is "$(qemu_count "$log")" 0 "$k: ... and no QEMU process is left behind"
+vm/labvm --quiet-limit 5 </dev/null 2>build/tmp/labvm-stderr
+is "$?:$(cat build/tmp/labvm-stderr)" "2:labvm: --quiet-limit needs a command (-- CMD): a shell waits for you" "--quiet-limit without a command is a usage error"
 
 vm/labvm --kernel 6.13 -- true 2>build/tmp/labvm-stderr
 is "$?" 2 "a kernel that is not installed is a usage error"
@@ -98,7 +117,7 @@ ok $? "... but --boot refuses it, saying why ($rc: $out)"
 vm/labvm --bogus 2>/dev/null
 is "$?" 2 "an unknown option is a usage error"
 # bad values are usage errors too, found before a slot or a boot
-for a in "--timeout abc" "--timeout 0" "--mem x" "--smp two" "--smp 0" "--accel fast" \
+for a in "--timeout abc" "--timeout 0" "--quiet-limit x" "--quiet-limit 0" "--mem x" "--smp two" "--smp 0" "--accel fast" \
 	"--log $top/build/tmp/no/such/dir/console.log"; do
 	# shellcheck disable=SC2086
 	out=$(vm/labvm $a -- true 2>&1 >/dev/null); rc=$?

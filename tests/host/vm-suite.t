@@ -57,10 +57,11 @@ chmod +x "$root"/tests/vm/*.t
 fake=build/tmp/fake-labvm
 cat >"$fake" <<'EOF'
 #!/usr/bin/env bash
+echo "$*" >"$FAKE_STATE.args"
 while [ "$1" != -- ]; do
 	case $1 in
 	--log) clog=$2; shift 2 ;;
-	--kernel | --timeout) shift 2 ;;
+	--kernel | --timeout | --quiet-limit) shift 2 ;;
 	*) shift ;;
 	esac
 done
@@ -127,4 +128,8 @@ grep -q '^not ok 1 - labvm exited 125 on fake: BUG: unable to handle page fault 
 ok $? "... the failed boot says what killed the guest"
 test ! -s "$results/guest-crashes.txt"
 ok $? "... and nothing is listed as a crash outside the kit"
+# A guest that hangs cannot end its own files' timeouts: labvm stops it
+# after 700 s of silence (labvm.t tests --quiet-limit in a guest).
+grep -q -- '--quiet-limit 700 ' build/tmp/fake-state.args
+ok $? "the suite's guest is stopped after 700 s of silence ($(grep -o -- '--quiet-limit [^ ]*' build/tmp/fake-state.args))"
 done_testing

@@ -50,7 +50,7 @@ boot_section() {
 # Each file's "took" line goes to stderr (fd 3) as it happens, so a
 # half-hour suite shows it moving.
 vm_suite() {
-	local k=$1 from= boot=0 rc last lpid tpid seg=$results/vm-segment-$1.tap clog booted quiet_since slow
+	local k=$1 from= boot=0 rc last lpid tpid seg=$results/vm-segment-$1.tap clog slow
 	local why rerun=
 	while :; do
 		boot=$((boot + 1))
@@ -58,32 +58,19 @@ vm_suite() {
 		# Each boot keeps its console log: a guest that died is read later.
 		# --no-lock: this run's kernels boot side by side; a machine slot
 		# each is enough, and --wait-slot waits for one.
-		clog=$results/console-$k-boot$boot.log booted=
+		clog=$results/console-$k-boot$boot.log
 		# The debug kernel runs several times slower (tests/vm/run-all).
 		slow=$(kernel_slowdown "$k")
 		: >"$seg"
-		"${LABVM:-vm/labvm}" --kernel "$k" --no-lock --wait-slot --timeout $((3600 * slow)) --log "$clog" \
+		# A hung guest cannot run its own per-test timeout (run-all gives
+		# each file TEST_TIMEOUT, 600 s); silence well past that is a hang.
+		"${LABVM:-vm/labvm}" --kernel "$k" --no-lock --wait-slot --timeout $((3600 * slow)) \
+			--quiet-limit "${VM_IDLE:-$((700 * slow))}" --log "$clog" \
 			-- tests/vm/run-all "$T" "$from" \
 			</dev/null >>"$seg" 2>&1 &
 		lpid=$!
 		tail -n +1 -f --pid=$lpid "$seg" | grep --line-buffered '^# vm/.* took [0-9]* s$' >&3 &
 		tpid=$!
-		# A hung guest cannot run its own per-test timeout (run-all gives
-		# each file TEST_TIMEOUT, 600 s); silence well past that is a hang.
-		while kill -0 $lpid 2>/dev/null; do
-			sleep 1
-			# Silence counts from the boot on: labvm creates the console
-			# log only once it has a VM slot, so waiting for one is not a hang.
-			[ -e "$clog" ] || continue
-			[ -n "$booted" ] || booted=$(date +%s)
-			quiet_since=$(stat -c %Y "$seg")
-			[ "$quiet_since" -ge "$booted" ] || quiet_since=$booted
-			if [ $(($(date +%s) - quiet_since)) -gt "${VM_IDLE:-$((700 * slow))}" ]; then
-				echo "# the guest printed nothing for ${VM_IDLE:-$((700 * slow))} s: stopping it" >>"$seg"
-				kill -TERM $lpid 2>/dev/null
-				break
-			fi
-		done
 		wait $lpid
 		rc=$?
 		wait $tpid
