@@ -6,23 +6,91 @@
 #include "dtape_ev.h"
 #include "render.h"
 
-void json_str(FILE *f, const char *s)
+/*
+ * A live --json run renders every write's tree while the traced program
+ * runs, so rendering is part of what tracing costs it.  Measured on a
+ * recording, vfprintf() and the lock that each stdio call takes were over
+ * a third of the report's time; the writers below take the FILE lock once
+ * per object (flockfile) and format numbers themselves.
+ */
+static void put(FILE *f, const char *s)
 {
-	fputc('"', f);
-	for (; s && *s; s++) {
-		unsigned char ch = *s;
-
-		if (ch == '"' || ch == '\\')
-			fprintf(f, "\\%c", ch);
-		else if (ch < 0x20)
-			fprintf(f, "\\u%04x", ch);
-		else
-			fputc(ch, f);
-	}
-	fputc('"', f);
+	fputs_unlocked(s, f);
 }
 
-void render_json_args(FILE *f, struct dt_ctx *c, const struct dt_node *n, bool first)
+static void put_u64(FILE *f, uint64_t v)
+{
+	char b[20];
+	int i = sizeof(b);
+
+	do {
+		b[--i] = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	fwrite_unlocked(b + i, 1, sizeof(b) - i, f);
+}
+
+static void put_i64(FILE *f, int64_t v)
+{
+	if (v < 0) {
+		fputc_unlocked('-', f);
+		put_u64(f, -(uint64_t)v);
+	} else {
+		put_u64(f, v);
+	}
+}
+
+static void put_bool(FILE *f, bool v)
+{
+	put(f, v ? "true" : "false");
+}
+
+static void put_dev(FILE *f, uint32_t dev)
+{
+	fputc_unlocked('"', f);
+	put_u64(f, dev >> 20);
+	fputc_unlocked(':', f);
+	put_u64(f, dev & 0xfffff);
+	fputc_unlocked('"', f);
+}
+
+static bool json_plain(unsigned char ch)
+{
+	return ch >= 0x20 && ch != '"' && ch != '\\';
+}
+
+static void json_str_unlocked(FILE *f, const char *s)
+{
+	fputc_unlocked('"', f);
+	while (s && *s) {
+		const char *run = s;
+		unsigned char ch;
+
+		while (json_plain(*s))
+			s++;
+		fwrite_unlocked(run, 1, s - run, f);
+		ch = *s;
+		if (!ch)
+			break;
+		if (ch == '"' || ch == '\\') {
+			fputc_unlocked('\\', f);
+			fputc_unlocked(ch, f);
+		} else {
+			fprintf(f, "\\u%04x", ch);
+		}
+		s++;
+	}
+	fputc_unlocked('"', f);
+}
+
+void json_str(FILE *f, const char *s)
+{
+	flockfile(f);
+	json_str_unlocked(f, s);
+	funlockfile(f);
+}
+
+static void json_args_unlocked(FILE *f, struct dt_ctx *c, const struct dt_node *n, bool first)
 {
 	const struct dt_event *e = &n->ev;
 	const struct dt_stepinfo *si = e->step < DT_STEP__N && n->kind == NODE_CALL ?
@@ -31,84 +99,84 @@ void render_json_args(FILE *f, struct dt_ctx *c, const struct dt_node *n, bool f
 
 	if (!c)
 		return;
-#define KEY(k) do { fprintf(f, "%s\"%s\":", first ? "" : ",", k); first = false; } while (0)
+#define KEY(k) do { put(f, first ? "\"" : ",\""); put(f, k); put(f, "\":"); first = false; } while (0)
 	if (si && e->method != M_TP) {
 		for (int i = 0; i < DT_NARGS && si->argname[i][0]; i++) {
 			KEY(si->argname[i]);
-			fprintf(f, "%" PRIu64, (uint64_t)e->args[i]);
+			put_u64(f, (uint64_t)e->args[i]);
 		}
 	}
 	if (e->io.has_iocb) {
 		KEY("ki_pos");
-		fprintf(f, "%" PRIu64, (uint64_t)e->io.pos);
+		put_u64(f, (uint64_t)e->io.pos);
 		KEY("ki_flags");
-		fprintf(f, "%u", e->io.ki_flags);
+		put_u64(f, e->io.ki_flags);
 		KEY("iocb_direct");
-		fprintf(f, "%s", e->io.ki_flags & (1u << 17) ? "true" : "false");
+		put_bool(f, e->io.ki_flags & (1u << 17));
 	}
 	if (e->io.has_iter) {
 		KEY("iter_type");
-		json_str(f, dt_iter_name(e->io.iter_type));
+		json_str_unlocked(f, dt_iter_name(e->io.iter_type));
 		KEY("iter_count");
-		fprintf(f, "%" PRIu64, (uint64_t)e->io.count);
+		put_u64(f, (uint64_t)e->io.count);
 		KEY("iter_source");
-		fprintf(f, "%s", e->io.data_source ? "true" : "false");
+		put_bool(f, e->io.data_source);
 		KEY("nr_segs");
-		fprintf(f, "%" PRIu64, (uint64_t)e->io.nr_segs);
+		put_u64(f, (uint64_t)e->io.nr_segs);
 		KEY("user_addr");
-		fprintf(f, "%" PRIu64, (uint64_t)e->io.uaddr);
+		put_u64(f, (uint64_t)e->io.uaddr);
 	}
 	if (n->kind == NODE_TP && dt_tp_is_dtape(e->step)) {
 		if (!first)
-			fputc(',', f);
+			fputc_unlocked(',', f);
 		dtape_ev_json(f, e);
 		return;
 	}
 	if (e->obj.has_mapping || n->kind == NODE_TP) {
 		KEY("ino");
-		fprintf(f, "%" PRIu64, (uint64_t)e->obj.ino);
+		put_u64(f, (uint64_t)e->obj.ino);
 		KEY("dev");
-		fprintf(f, "\"%u:%u\"", e->obj.dev >> 20, e->obj.dev & 0xfffff);
+		put_dev(f, e->obj.dev);
 	}
 	if (e->obj.has_mapping && n->kind == NODE_CALL) {
 		KEY("nrpages");
-		fprintf(f, "%" PRIu64, (uint64_t)e->obj.nrpages);
+		put_u64(f, (uint64_t)e->obj.nrpages);
 	}
 	if (e->obj.has_bio) {
 		KEY("sector");
-		fprintf(f, "%" PRIu64, (uint64_t)e->obj.sector);
+		put_u64(f, (uint64_t)e->obj.sector);
 		KEY("size");
-		fprintf(f, "%u", e->obj.bi_size);
+		put_u64(f, e->obj.bi_size);
 		KEY("op");
-		json_str(f, (e->obj.bi_opf & 0xff) == 0 ? "READ" :
-			    (e->obj.bi_opf & 0xff) == 1 ? "WRITE" : "OTHER");
+		json_str_unlocked(f, (e->obj.bi_opf & 0xff) == 0 ? "READ" :
+				     (e->obj.bi_opf & 0xff) == 1 ? "WRITE" : "OTHER");
 		KEY("bi_flags");
-		json_str(f, dt_decode_flags(c->bioflags, c->nbioflags, e->obj.bi_flags, buf,
-					    sizeof(buf)));
+		json_str_unlocked(f, dt_decode_flags(c->bioflags, c->nbioflags, e->obj.bi_flags,
+						     buf, sizeof(buf)));
 	}
 	if (n->kind == NODE_CALL && (e->step == DT_GUP_FAST || e->step == DT_PUP_FAST ||
 				     e->step == DT_GUP_INTERNAL || e->step == DT_GUP_SLOW ||
 				     e->step == DT_PUP_SLOW)) {
 		KEY("foll");
-		json_str(f, e->step == DT_PUP_FAST || e->step == DT_PUP_SLOW ? "PIN" :
-			    e->step == DT_GUP_FAST || e->step == DT_GUP_SLOW ? "GET" : "");
+		json_str_unlocked(f, e->step == DT_PUP_FAST || e->step == DT_PUP_SLOW ? "PIN" :
+				     e->step == DT_GUP_FAST || e->step == DT_GUP_SLOW ? "GET" : "");
 		KEY("gup_flags_decoded");
-		json_str(f, dt_decode_flags(c->foll, c->nfoll, e->args[2], buf, sizeof(buf)));
+		json_str_unlocked(f, dt_decode_flags(c->foll, c->nfoll, e->args[2], buf, sizeof(buf)));
 		KEY("foll_from_btf");
-		fprintf(f, "%s", c->foll_from_btf ? "true" : "false");
+		put_bool(f, c->foll_from_btf);
 	}
 	if (n->kind == NODE_TP && (e->step == DT_TP_FILEMAP_DELETE || e->step == DT_TP_FILEMAP_ADD)) {
 		KEY("index");
-		fprintf(f, "%" PRIu64, (uint64_t)e->args[0]);
+		put_u64(f, (uint64_t)e->args[0]);
 	}
 #undef KEY
 }
 
-static void json_args(FILE *f, struct dt_ctx *c, const struct dt_node *n)
+void render_json_args(FILE *f, struct dt_ctx *c, const struct dt_node *n, bool first)
 {
-	fputc('{', f);
-	render_json_args(f, c, n, true);
-	fputc('}', f);
+	flockfile(f);
+	json_args_unlocked(f, c, n, first);
+	funlockfile(f);
 }
 
 static void json_nodes(FILE *f, struct dt_ctx *c, const struct dt_node *parent, int depth,
@@ -116,42 +184,46 @@ static void json_nodes(FILE *f, struct dt_ctx *c, const struct dt_node *parent, 
 {
 	bool first = true;
 
-	fputc('[', f);
+	fputc_unlocked('[', f);
 	for (const struct dt_node *n = parent->first; n; n = n->next) {
-		if (!first)
-			fputc(',', f);
+		put(f, first ? "{" : ",{");
 		first = false;
-		fputc('{', f);
 		if (n->kind == NODE_TP) {
-			fprintf(f, "\"tp\":");
-			json_str(f, dt_tp_name(n->ev.step));
+			put(f, "\"tp\":");
+			json_str_unlocked(f, dt_tp_name(n->ev.step));
 		} else {
 			const struct dt_stepinfo *si = &c->steps[n->ev.step < DT_STEP__N ?
 								  n->ev.step : 0];
 
-			fprintf(f, "\"fn\":");
-			json_str(f, dt_node_name(c, n));
-			fprintf(f, ",\"step\":");
-			json_str(f, si->label);
-			fprintf(f, ",\"cat\":");
-			json_str(f, dt_cat_name(si->cat));
-			fprintf(f, ",\"attach\":");
-			json_str(f, dt_method_name(n->ev.method));
-			if (n->exited)
-				fprintf(f, ",\"ret\":%" PRId64 ",\"dur_ns\":%" PRIu64, n->ret,
-					dt_node_dur(n));
-			else
-				fprintf(f, ",\"ret\":null");
+			put(f, "\"fn\":");
+			json_str_unlocked(f, dt_node_name(c, n));
+			put(f, ",\"step\":");
+			json_str_unlocked(f, si->label);
+			put(f, ",\"cat\":");
+			json_str_unlocked(f, dt_cat_name(si->cat));
+			put(f, ",\"attach\":");
+			json_str_unlocked(f, dt_method_name(n->ev.method));
+			if (n->exited) {
+				put(f, ",\"ret\":");
+				put_i64(f, n->ret);
+				put(f, ",\"dur_ns\":");
+				put_u64(f, dt_node_dur(n));
+			} else {
+				put(f, ",\"ret\":null");
+			}
 		}
-		fprintf(f, ",\"depth\":%d,\"args\":", depth);
-		json_args(f, c, n);
+		put(f, ",\"depth\":");
+		put_i64(f, depth);
+		put(f, ",\"args\":{");
+		json_args_unlocked(f, c, n, true);
+		fputc_unlocked('}', f);
 		if (n->first && (!o->max_depth || depth < o->max_depth)) {
-			fprintf(f, ",\"children\":");
+			put(f, ",\"children\":");
 			json_nodes(f, c, n, depth + 1, o);
 		}
-		fputc('}', f);
+		fputc_unlocked('}', f);
 	}
-	fputc(']', f);
+	fputc_unlocked(']', f);
 }
 
 static void json_chain(FILE *f, struct dt_ctx *c, const struct dt_node *parent, bool *first)
@@ -159,76 +231,111 @@ static void json_chain(FILE *f, struct dt_ctx *c, const struct dt_node *parent, 
 	for (const struct dt_node *n = parent->first; n; n = n->next) {
 		if (n->kind == NODE_CALL) {
 			if (!*first)
-				fputc(',', f);
+				fputc_unlocked(',', f);
 			*first = false;
-			json_str(f, dt_node_name(c, n));
+			json_str_unlocked(f, dt_node_name(c, n));
 		}
 		json_chain(f, c, n, first);
 	}
 }
 
-void render_json(FILE *f, struct dt_ctx *c, struct dt_tree *t, const struct render_opts *o)
+/* "key": followed by a number, a string or a literal */
+static void key_u64(FILE *f, const char *k, uint64_t v)
+{
+	put(f, k);
+	put_u64(f, v);
+}
+
+static void key_i64(FILE *f, const char *k, int64_t v)
+{
+	put(f, k);
+	put_i64(f, v);
+}
+
+static void key_str(FILE *f, const char *k, const char *v)
+{
+	put(f, k);
+	json_str_unlocked(f, v);
+}
+
+/* a string, or null when there is none */
+static void key_str_or_null(FILE *f, const char *k, const char *v)
+{
+	put(f, k);
+	if (v)
+		json_str_unlocked(f, v);
+	else
+		put(f, "null");
+}
+
+static void key_bool(FILE *f, const char *k, bool v)
+{
+	put(f, k);
+	put_bool(f, v);
+}
+
+static void json_tree(FILE *f, struct dt_ctx *c, struct dt_tree *t, const struct render_opts *o)
 {
 	const struct dt_root *r = &t->root;
+	char comm[DT_COMM_LEN + 1];
 	bool first = true;
 
-	fprintf(f, "{\"type\":\"syscall\",\"seq\":%" PRIu64 ",\"syscall\":", t->seq);
-	json_str(f, dt_sys_name(r->sys));
-	fprintf(f, ",\"pid\":%u,\"tid\":%u,\"comm\":", r->ev.pid, r->ev.tid);
-	{
-		char comm[DT_COMM_LEN + 1];
-
-		memcpy(comm, r->comm, DT_COMM_LEN);
-		comm[DT_COMM_LEN] = 0;
-		json_str(f, comm);
+	memcpy(comm, r->comm, DT_COMM_LEN);
+	comm[DT_COMM_LEN] = 0;
+	key_u64(f, "{\"type\":\"syscall\",\"seq\":", t->seq);
+	key_str(f, ",\"syscall\":", dt_sys_name(r->sys));
+	key_u64(f, ",\"pid\":", r->ev.pid);
+	key_u64(f, ",\"tid\":", r->ev.tid);
+	key_str(f, ",\"comm\":", comm);
+	key_i64(f, ",\"fd\":", r->fd);
+	key_str(f, ",\"path\":", t->path);
+	key_u64(f, ",\"ino\":", r->ev.obj.ino);
+	put(f, ",\"dev\":");
+	put_dev(f, r->ev.obj.dev);
+	key_u64(f, ",\"count\":", r->count);
+	key_i64(f, ",\"offset\":", r->offset);
+	key_u64(f, ",\"buf\":", r->buf);
+	key_u64(f, ",\"f_flags\":", r->ev.obj.f_flags);
+	key_bool(f, ",\"o_direct\":", t->o_direct);
+	key_bool(f, ",\"write\":", t->is_write);
+	if (t->exited) {
+		key_i64(f, ",\"ret\":", t->ret);
+		key_u64(f, ",\"dur_ns\":", t->ts_exit >= r->ev.ts ? t->ts_exit - r->ev.ts : 0);
+	} else {
+		put(f, ",\"ret\":null");
 	}
-	fprintf(f, ",\"fd\":%d,\"path\":", r->fd);
-	json_str(f, t->path);
-	fprintf(f, ",\"ino\":%" PRIu64 ",\"dev\":\"%u:%u\"", (uint64_t)r->ev.obj.ino,
-		r->ev.obj.dev >> 20, r->ev.obj.dev & 0xfffff);
-	fprintf(f, ",\"count\":%" PRIu64 ",\"offset\":%" PRId64 ",\"buf\":%" PRIu64,
-		(uint64_t)r->count, (int64_t)r->offset, (uint64_t)r->buf);
-	fprintf(f, ",\"f_flags\":%u,\"o_direct\":%s,\"write\":%s", r->ev.obj.f_flags,
-		t->o_direct ? "true" : "false", t->is_write ? "true" : "false");
-	if (t->exited)
-		fprintf(f, ",\"ret\":%" PRId64 ",\"dur_ns\":%" PRIu64, t->ret,
-			(uint64_t)(t->ts_exit >= r->ev.ts ? t->ts_exit - r->ev.ts : 0));
-	else
-		fprintf(f, ",\"ret\":null");
-	fprintf(f, ",\"complete\":%s,\"lost\":%u", t->exited && !t->lost ? "true" : "false",
-		t->lost);
-	fprintf(f, ",\"write_iter\":");
-	json_str(f, t->write_iter);
-	fprintf(f, ",\"direct_IO\":");
-	json_str(f, t->direct_io_aop);
-	fprintf(f, ",\"dio\":%s,\"dio_engine\":", t->did_dio ? "true" : "false");
-	json_str(f, t->dio_engine);
-	fprintf(f, ",\"fallback\":%s,\"fallback_reason\":", t->fell_back ? "true" : "false");
-	if (t->fell_back)
-		json_str(f, t->fallback_reason);
-	else
-		fprintf(f, "null");
-	fprintf(f, ",\"pages_pinned\":%" PRIu64 ",\"pin_kind\":", t->pages_pinned);
-	if (dt_pin_kind(t))
-		json_str(f, dt_pin_kind(t));
-	else
-		fprintf(f, "null");
-	fprintf(f, ",\"pages_foll_pin\":%" PRIu64 ",\"pages_foll_get\":%" PRIu64
-		",\"pages_dropped\":%" PRIu64 ",\"flushed_bytes\":%" PRIu64, t->pages_foll_pin,
-		t->pages_foll_get, t->pages_dropped, t->pages_flushed_bytes);
-	fprintf(f, ",\"chain\":[");
+	key_bool(f, ",\"complete\":", t->exited && !t->lost);
+	key_u64(f, ",\"lost\":", t->lost);
+	key_str(f, ",\"write_iter\":", t->write_iter);
+	key_str(f, ",\"direct_IO\":", t->direct_io_aop);
+	key_bool(f, ",\"dio\":", t->did_dio);
+	key_str(f, ",\"dio_engine\":", t->dio_engine);
+	key_bool(f, ",\"fallback\":", t->fell_back);
+	key_str_or_null(f, ",\"fallback_reason\":", t->fell_back ? t->fallback_reason : NULL);
+	key_u64(f, ",\"pages_pinned\":", t->pages_pinned);
+	key_str_or_null(f, ",\"pin_kind\":", dt_pin_kind(t));
+	key_u64(f, ",\"pages_foll_pin\":", t->pages_foll_pin);
+	key_u64(f, ",\"pages_foll_get\":", t->pages_foll_get);
+	key_u64(f, ",\"pages_dropped\":", t->pages_dropped);
+	key_u64(f, ",\"flushed_bytes\":", t->pages_flushed_bytes);
+	put(f, ",\"chain\":[");
 	json_chain(f, c, &t->top, &first);
-	fprintf(f, "],\"notes\":[");
+	put(f, "],\"notes\":[");
 	for (int i = 0; i < t->nnotes; i++) {
-		fprintf(f, "%s{\"kind\":", i ? "," : "");
-		json_str(f, dt_note_kind(t->notes[i].kind));
-		fprintf(f, ",\"text\":");
-		json_str(f, t->notes[i].text);
-		fputc('}', f);
+		key_str(f, i ? ",{\"kind\":" : "{\"kind\":", dt_note_kind(t->notes[i].kind));
+		key_str(f, ",\"text\":", t->notes[i].text);
+		fputc_unlocked('}', f);
 	}
-	fprintf(f, "],\"calls\":");
+	put(f, "],\"calls\":");
 	json_nodes(f, c, &t->top, 1, o);
-	fprintf(f, "}\n");
+	put(f, "}\n");
+}
+
+void render_json(FILE *f, struct dt_ctx *c, struct dt_tree *t, const struct render_opts *o)
+{
+	flockfile(f);
+	json_tree(f, c, t, o);
+	funlockfile(f);
 }
 
 void render_json_worker(FILE *f, struct dt_ctx *c, const struct dt_worker *w)

@@ -299,6 +299,56 @@ static void test_einval_annotation(void **state)
 	dt_builder_free(b);
 }
 
+/* The JSON writer formats numbers and escapes strings itself (render_json.c):
+ * the extremes of each field's type, and every byte that needs escaping. */
+static void test_json_numbers_and_escapes(void **state)
+{
+	struct collect col = { .c = &ctx };
+	struct dt_builder *b;
+	struct dt_root r = { 0 };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	ctx_setup();
+	b = dt_builder_new(&ctx, &cbs, &col);
+	r.ev.type = EV_ROOT_ENTER;
+	r.ev.tid = r.ev.pid = UINT32_MAX;
+	r.ev.ts = clock_ns += 100;
+	r.ev.obj.has_file = 1;
+	r.ev.obj.ino = UINT64_MAX;
+	r.ev.obj.dev = (4095u << 20) | 0xfffff;
+	r.sys = SYS_PWRITE64;
+	r.fd = INT32_MIN;
+	r.buf = 0;
+	r.count = UINT64_MAX;
+	r.offset = INT64_MIN;
+	memcpy(r.comm, "a\"b\\c\x01\x1f\x7f\xe2\x82\xac", 11);
+	r.path_n = 1;
+	snprintf(r.path[0], DT_NAME_LEN, "tab\there");
+	assert_int_equal(dt_builder_feed(b, &r, sizeof(r)), 0);
+	feed(b, UINT32_MAX, EV_ROOT_EXIT, 0, INT64_MIN);
+	assert_int_equal(col.n, 1);
+	assert_non_null(strstr(col.json[0], "{\"type\":\"syscall\",\"seq\":1,\"syscall\":\"pwrite64\","
+				"\"pid\":4294967295,\"tid\":4294967295,"
+				"\"comm\":\"a\\\"b\\\\c\\u0001\\u001f\x7f\xe2\x82\xac\",\"fd\":-2147483648,"));
+	assert_non_null(strstr(col.json[0], "\\u0009here\",\"ino\":18446744073709551615,"
+				"\"dev\":\"4095:1048575\",\"count\":18446744073709551615,"
+				"\"offset\":-9223372036854775808,\"buf\":0,"));
+	assert_non_null(strstr(col.json[0], ",\"ret\":-9223372036854775808,"));
+	collect_free(&col);
+	dt_builder_free(b);
+
+	f = open_memstream(&buf, &len);
+	json_str(f, "");
+	json_str(f, NULL);
+	json_str(f, "\\");
+	fclose(f);
+	assert_string_equal(buf, "\"\"\"\"\"\\\\\"");
+	free(buf);
+}
+
 static void test_missing_step_reported(void **state)
 {
 	struct collect col = { .c = &ctx };
@@ -1209,6 +1259,7 @@ int main(void)
 		cmocka_unit_test(test_two_threads_interleaved),
 		cmocka_unit_test(test_vfat_fallback_reason),
 		cmocka_unit_test(test_einval_annotation),
+		cmocka_unit_test(test_json_numbers_and_escapes),
 		cmocka_unit_test(test_missing_step_reported),
 		cmocka_unit_test(test_flag_decoding),
 		cmocka_unit_test(test_mappers_parse_line),
