@@ -14,7 +14,7 @@
 # bench/report puts them in the results: a retried figure is never silent.
 # LABVM=PROGRAM stands in for vm/labvm in tests.
 bench_vm() {
-	local name=$1 try rc buf log why
+	local name=$1 try rc buf log why stop
 	shift
 	buf=$(mktemp)
 	for try in 1 2; do
@@ -32,7 +32,10 @@ bench_vm() {
 		fi
 		why=$(grep -m1 -E 'Oops|BUG|panic|double fault|general protection' "$log" 2>/dev/null | tr -d '\r' | sed 's/^\[ *[0-9.]*\] //')
 		# labvm ends the log with why it stopped a guest that hung.
-		[ "$rc" != 124 ] || why="hung: $(sed -n 's/^labvm: stopped: //p' "$log" 2>/dev/null | tail -n 1)${why:+; $why}"
+		if [ "$rc" = 124 ]; then
+			stop=$(sed -n 's/^labvm: stopped: //p' "$log" 2>/dev/null | tail -n 1)
+			why="hung: ${stop:-labvm gave no reason}${why:+; $why}"
+		fi
 		printf '%s\t%s\n' "$try" "$why" >>"$BENCH_OUT/$name.deaths"
 		echo "bench: $name: the guest $([ "$rc" = 124 ] && echo hung || echo died) in boot $try (console log: $log)$([ "$try" = 1 ] && echo '; retrying once')" >&2
 	done

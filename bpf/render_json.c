@@ -90,6 +90,41 @@ void json_str(FILE *f, const char *s)
 	funlockfile(f);
 }
 
+/* "key": followed by a number, a string or a literal */
+static void key_u64(FILE *f, const char *k, uint64_t v)
+{
+	put(f, k);
+	put_u64(f, v);
+}
+
+static void key_i64(FILE *f, const char *k, int64_t v)
+{
+	put(f, k);
+	put_i64(f, v);
+}
+
+static void key_str(FILE *f, const char *k, const char *v)
+{
+	put(f, k);
+	json_str_unlocked(f, v);
+}
+
+/* a string, or null when there is none */
+static void key_str_or_null(FILE *f, const char *k, const char *v)
+{
+	put(f, k);
+	if (v)
+		json_str_unlocked(f, v);
+	else
+		put(f, "null");
+}
+
+static void key_bool(FILE *f, const char *k, bool v)
+{
+	put(f, k);
+	put_bool(f, v);
+}
+
 static void json_args_unlocked(FILE *f, struct dt_ctx *c, const struct dt_node *n, bool first)
 {
 	const struct dt_event *e = &n->ev;
@@ -189,31 +224,23 @@ static void json_nodes(FILE *f, struct dt_ctx *c, const struct dt_node *parent, 
 		put(f, first ? "{" : ",{");
 		first = false;
 		if (n->kind == NODE_TP) {
-			put(f, "\"tp\":");
-			json_str_unlocked(f, dt_tp_name(n->ev.step));
+			key_str(f, "\"tp\":", dt_tp_name(n->ev.step));
 		} else {
 			const struct dt_stepinfo *si = &c->steps[n->ev.step < DT_STEP__N ?
 								  n->ev.step : 0];
 
-			put(f, "\"fn\":");
-			json_str_unlocked(f, dt_node_name(c, n));
-			put(f, ",\"step\":");
-			json_str_unlocked(f, si->label);
-			put(f, ",\"cat\":");
-			json_str_unlocked(f, dt_cat_name(si->cat));
-			put(f, ",\"attach\":");
-			json_str_unlocked(f, dt_method_name(n->ev.method));
+			key_str(f, "\"fn\":", dt_node_name(c, n));
+			key_str(f, ",\"step\":", si->label);
+			key_str(f, ",\"cat\":", dt_cat_name(si->cat));
+			key_str(f, ",\"attach\":", dt_method_name(n->ev.method));
 			if (n->exited) {
-				put(f, ",\"ret\":");
-				put_i64(f, n->ret);
-				put(f, ",\"dur_ns\":");
-				put_u64(f, dt_node_dur(n));
+				key_i64(f, ",\"ret\":", n->ret);
+				key_u64(f, ",\"dur_ns\":", dt_node_dur(n));
 			} else {
 				put(f, ",\"ret\":null");
 			}
 		}
-		put(f, ",\"depth\":");
-		put_i64(f, depth);
+		key_i64(f, ",\"depth\":", depth);
 		put(f, ",\"args\":{");
 		json_args_unlocked(f, c, n, true);
 		fputc_unlocked('}', f);
@@ -237,41 +264,6 @@ static void json_chain(FILE *f, struct dt_ctx *c, const struct dt_node *parent, 
 		}
 		json_chain(f, c, n, first);
 	}
-}
-
-/* "key": followed by a number, a string or a literal */
-static void key_u64(FILE *f, const char *k, uint64_t v)
-{
-	put(f, k);
-	put_u64(f, v);
-}
-
-static void key_i64(FILE *f, const char *k, int64_t v)
-{
-	put(f, k);
-	put_i64(f, v);
-}
-
-static void key_str(FILE *f, const char *k, const char *v)
-{
-	put(f, k);
-	json_str_unlocked(f, v);
-}
-
-/* a string, or null when there is none */
-static void key_str_or_null(FILE *f, const char *k, const char *v)
-{
-	put(f, k);
-	if (v)
-		json_str_unlocked(f, v);
-	else
-		put(f, "null");
-}
-
-static void key_bool(FILE *f, const char *k, bool v)
-{
-	put(f, k);
-	put_bool(f, v);
 }
 
 static void json_tree(FILE *f, struct dt_ctx *c, struct dt_tree *t, const struct render_opts *o)

@@ -146,6 +146,7 @@ exit 124
 STUB
 STUB_STATE=$bx/hung LABVM=$bx/labvm BENCH_OUT=$bx top=$top bash -c '. bench/lib.sh; bench_vm stuck -- true' 2>"$bx/err3"
 is "$?:$(cut -f1 "$bx/stuck.deaths" 2>/dev/null | tr '\n' ' ')" "124:1 2 " "... and a second hang ends it with labvm's status, both recorded"
+is "$(cut -f2 "$bx/stuck.deaths" 2>/dev/null | sort -u)" "hung: labvm gave no reason" "... a hang whose log gives no reason is still recorded as a hang"
 # A guest that spins stops printing: bench_vm asks labvm to stop it after
 # BENCH_QUIET seconds of silence (labvm.t tests --quiet-limit in a guest).
 rm -f "$bx/hung" "$bx/stuck.deaths"
