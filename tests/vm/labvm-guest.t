@@ -60,4 +60,18 @@ echo "$out" | grep -q '^@writes: 5$'
 r=$?
 ok $r "a bpftrace kfunc: probe attaches and counts dd's 5 writes"
 [ $r = 0 ] || printf '%s\n' "$out" | diag_stdin
+
+# vm/labvm boots TCG guests with norandmaps: TCG keys translated code by
+# virtual address, so a program mapped where the last one was reuses its
+# code.  Under KVM, which translates nothing, mappings stay randomized.
+libc_at() { awk '/libc\.so/ { sub(/-.*/, ""); print; exit }' /proc/self/maps; }
+a=$(libc_at) b=$(libc_at)
+if grep -q 'QEMU TCG CPU' /proc/cpuinfo; then
+	[ -n "$a" ] && [ "$a" = "$b" ]
+	ok $? "under TCG two processes map libc at the same address ($a, $b)"
+else
+	[ -n "$a" ] && [ "$a" != "$b" ]
+	ok $? "under KVM two processes map libc at different addresses ($a, $b)"
+fi
+
 done_testing
