@@ -73,7 +73,7 @@ if [ "$n" -lt "${FAKE_BOOT_TIMES:-0}" ]; then
 	cat "$FAKE_OOPS" >"$clog"
 	exit 125
 fi
-DIOLAB_ROOT=$FAKE_ROOT "$FAKE_ROOT/tests/vm/run-all" "$3" "$4" &
+DIOLAB_ROOT=$FAKE_ROOT "$FAKE_ROOT/tests/vm/run-all" "${@:3}" &
 pid=$!
 while kill -0 $pid 2>/dev/null; do
 	if [ -e "$FAKE_ROOT/died" ]; then
@@ -88,14 +88,15 @@ wait $pid
 EOF
 chmod +x "$fake"
 
-# suite OOPS TIMES [BOOT_TIMES]: the fake kernel's suite (the guest dies
-# at boot BOOT_TIMES times); its TAP in build/tmp/suite.tap,
-# its stderr progress in build/tmp/suite.progress, tapsum's verdict printed.
+# suite OOPS TIMES [BOOT_TIMES [PART NAME]]: the fake kernel's suite (the
+# guest dies at boot BOOT_TIMES times), or its part; its TAP in
+# build/tmp/suite.tap, its stderr progress in build/tmp/suite.progress,
+# tapsum's verdict printed.
 results=$top/build/tmp/vm-suite-results T=
 suite() {
 	rm -rf "$results" build/tmp/fake-state* && mkdir -p "$results"
 	FAKE_BOOT_TIMES=${3:-0} LABVM=$fake FAKE_ROOT=$root FAKE_OOPS=$top/$crashes/$1 FAKE_TIMES=$2 FAKE_STATE=$top/build/tmp/fake-state \
-		vm_suite fake 3>build/tmp/suite.progress >build/tmp/suite.tap 2>&1
+		vm_suite fake "${@:4}" 3>build/tmp/suite.progress >build/tmp/suite.tap 2>&1
 	build/bin/tapsum <build/tmp/suite.tap | tail -n 1
 }
 
@@ -128,6 +129,23 @@ grep -q '^not ok 1 - labvm exited 125 on fake: BUG: unable to handle page fault 
 ok $? "... the failed boot says what killed the guest"
 test ! -s "$results/guest-crashes.txt"
 ok $? "... and nothing is listed as a crash outside the kit"
+# tests/run gives the files that mostly wait a guest of their own: a part
+# of the suite, with boots and logs named apart from the rest.
+is "$(suite double-fault-6.12.log 1 0 only:b.t,c.t fake-waits)" "6 passed, 0 failed" \
+	"only:b.t,c.t runs those two files, b.t again after the guest died"
+is "$(sed -n 's|^# diolab-file: vm/[^/]*/|vm/K/|p' build/tmp/suite.tap | paste -sd' ')" \
+	"vm/K/labvm-waits-boot1 vm/K/b.t vm/K/c.t vm/K/labvm-waits-boot2" \
+	"... its boots are named for the part"
+ls "$results"/console-fake-waits-boot1.log "$results"/vm-segment-fake-waits.tap >/dev/null
+ok $? "... and so are its console logs and its segment"
+is "$(suite double-fault-6.12.log 0 0 except:b.t fake)" "5 passed, 0 failed" \
+	"except:b.t runs the others"
+is "$(sed -n 's|^# diolab-file: vm/[^/]*/|vm/K/|p' build/tmp/suite.tap | paste -sd' ')" \
+	"vm/K/a.t vm/K/c.t vm/K/labvm-boot1" "... a.t and c.t, in the boot named for the kernel"
+out=$(DIOLAB_ROOT=$root "$root/tests/vm/run-all" "" "" some:a.t 2>&1)
+is "$?:$out" "2:run-all: which files is only:FILES or except:FILES, not 'some:a.t'" \
+	"run-all refuses a part that is neither only: nor except:"
+
 # A guest that hangs cannot end its own files' timeouts: labvm stops it
 # after 700 s of silence (labvm.t tests --quiet-limit in a guest).
 grep -q -- '--quiet-limit 700 ' build/tmp/fake-state.args

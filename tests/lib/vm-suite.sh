@@ -30,13 +30,15 @@ kit_in_crash() {
 		END { for (m in seen) if (m in oot) found = 1; exit !found }' "$1"
 }
 
-# boot_section K BOOT ok|not ok TEXT: the TAP section of one boot.  A guest
-# that never booted printed no section at all; this counts it.
+# boot_section K NAME BOOT ok|not ok TEXT: the TAP section of one boot of
+# kernel K's suite (or its part NAME).  A guest that never booted printed no
+# section at all; this counts it.
 boot_section() {
-	printf '# diolab-file: vm/%s/labvm-boot%s\n1..1\n%s 1 - %s\n# diolab-exit: 0\n' "$1" "$2" "$3" "$4"
+	printf '# diolab-file: vm/%s/labvm%s-boot%s\n1..1\n%s 1 - %s\n# diolab-exit: 0\n' \
+		"$1" "${2#"$1"}" "$3" "$4" "$5"
 }
 
-# vm_suite KERNEL: tests/vm/run-all in the lab VM.  A test that takes the
+# vm_suite KERNEL [PART NAME]: tests/vm/run-all in the lab VM.  A test that takes the
 # guest down (panic, hang) fails, and is the only one that does: the suite
 # goes on in a fresh boot from the file after it.  One exception, once a
 # suite: a guest that died in a kernel report outside the kit's modules,
@@ -48,17 +50,19 @@ boot_section() {
 # again, under the same rule.  A dtape bug that corrupts memory could
 # still crash elsewhere: make debug-test (KASAN) is what rules that out.
 # Each file's "took" line goes to stderr (fd 3) as it happens, so a
-# half-hour suite shows it moving.
+# half-hour suite shows it moving.  PART (only:FILES or except:FILES, see
+# tests/vm/run-all) runs some of the files; NAME tells its boots, logs and
+# console logs from the kernel's other parts.
 vm_suite() {
-	local k=$1 from= boot=0 rc last lpid tpid seg=$results/vm-segment-$1.tap clog slow
-	local why rerun=
+	local k=$1 part=${2:-} name=${3:-$1} from= boot=0 rc last lpid tpid clog slow
+	local why rerun= seg=$results/vm-segment-$name.tap
 	while :; do
 		boot=$((boot + 1))
-		echo "# lab VM: $k${from:+ (boot $boot, starting ${from/:/ })}"
+		echo "# lab VM: $name${from:+ (boot $boot, starting ${from/:/ })}"
 		# Each boot keeps its console log: a guest that died is read later.
 		# --no-lock: this run's kernels boot side by side; a machine slot
 		# each is enough, and --wait-slot waits for one.
-		clog=$results/console-$k-boot$boot.log
+		clog=$results/console-$name-boot$boot.log
 		# The debug kernel runs several times slower (tests/vm/run-all).
 		slow=$(kernel_slowdown "$k")
 		: >"$seg"
@@ -66,7 +70,7 @@ vm_suite() {
 		# each file TEST_TIMEOUT, 600 s); silence well past that is a hang.
 		"${LABVM:-vm/labvm}" --kernel "$k" --no-lock --wait-slot --timeout $((3600 * slow)) \
 			--quiet-limit "${VM_IDLE:-$((700 * slow))}" --log "$clog" \
-			-- tests/vm/run-all "$T" "$from" \
+			-- tests/vm/run-all "$T" "$from" "$part" \
 			</dev/null >>"$seg" 2>&1 &
 		lpid=$!
 		tail -n +1 -f --pid=$lpid "$seg" | grep --line-buffered '^# vm/.* took [0-9]* s$' >&3 &
@@ -85,18 +89,18 @@ vm_suite() {
 				sed "/^# diolab-file: vm\/[^/]*\/${last//./\\.}\$/,\$ s/^/# (the guest died here) /" "$seg"
 				from=at:$last
 			fi
-			boot_section "$k" $boot ok \
+			boot_section "$k" "$name" $boot ok \
 				"the guest died outside the kit's modules (${why:-no kernel report}); $rerun runs again on a fresh boot"
-			echo "the lab VM ($k) died in $rerun, outside the kit's modules: ${why:-no kernel report}; console log ${clog#"$top"/}; it ran again on a fresh boot" \
+			echo "the lab VM ($name) died in $rerun, outside the kit's modules: ${why:-no kernel report}; console log ${clog#"$top"/}; it ran again on a fresh boot" \
 				>>"$results/guest-crashes.txt"
 			continue
 		fi
 		cat "$seg"
 		if [ "$rc" = 0 ]; then
-			boot_section "$k" $boot ok "the lab VM ran the suite on $k"
+			boot_section "$k" "$name" $boot ok "the lab VM ran the suite on $name"
 			break
 		fi
-		boot_section "$k" $boot "not ok" "labvm exited $rc on $k${why:+: $why}"
+		boot_section "$k" "$name" $boot "not ok" "labvm exited $rc on $name${why:+: $why}"
 		# no file started: the guest itself is broken, and retrying won't help
 		[ -n "$last" ] && [ "$boot" -lt 10 ] || break
 		from=after:$last
