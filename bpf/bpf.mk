@@ -13,7 +13,7 @@ BPF_STRIP    ?= $(firstword $(shell command -v llvm-strip llvm-strip-14 2>/dev/n
 BPFTOOL      ?= $(or $(firstword $(wildcard $(addsuffix /bpftool,$(subst :, ,$(PATH)) /usr/local/sbin /usr/sbin /sbin))),\
 			$(error bpftool is missing (Debian package bpftool, installed in /usr/sbin); an administrator runs: sudo make deps))
 BPF_ARCH     := x86
-DIOTRACE_USER := diotrace dtctx dtape_ev mappers ksyms symcache resolve tree analyze render_text render_json render_dot \
+DIOTRACE_USER := diotrace dtctx dtape_ev mappers ksyms symcache btf_funcs resolve tree analyze render_text render_json render_dot \
 		 draw dmodel dload jparse djson dalign dexplain render_diff render_diff_json seed diff_cmd \
 		 render_summary render_chrome record machine
 DIOTRACE_OBJS := $(DIOTRACE_USER:%=$(BPF_OUT)/%.o)
@@ -60,7 +60,7 @@ $(BPF_OUT)/diotrace.skel.h: $(BPF_OUT)/diotrace.bpf.o
 $(BPF_OUT)/diotrace.o: $(BPF_OUT)/diotrace.skel.h
 
 $(BPF_OUT)/%.o: bpf/%.c bpf/diotrace.h bpf/dtctx.h bpf/steps.def bpf/tree.h bpf/render.h \
-		bpf/record.h bpf/resolve.h bpf/ksyms.h bpf/symcache.h bpf/analyze.h bpf/dtape_ev.h bpf/mappers.h \
+		bpf/record.h bpf/resolve.h bpf/btf_funcs.h bpf/ksyms.h bpf/symcache.h bpf/analyze.h bpf/dtape_ev.h bpf/mappers.h \
 		bpf/draw.h bpf/dmodel.h bpf/dload.h bpf/djson.h bpf/jparse.h bpf/dalign.h bpf/dexplain.h \
 		bpf/render_diff.h bpf/seed.h bpf/seed-2.6.def bpf/diff_cmd.h bpf/machine.h module/dtape_abi.h | $(BPF_OUT)
 	$(CC) $(CFLAGS) -I$(BPF_OUT) -Ibpf -c $< -o $@

@@ -19,6 +19,7 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include "btf_funcs.h"
 #include "ksyms.h"
 #include "symcache.h"
 #include "resolve.h"
@@ -26,6 +27,7 @@
 struct modbtf {
 	char name[64];
 	struct btf *btf;
+	struct btf_funcs *funcs;	/* func_id(): built on first use */
 };
 
 struct resolver {
@@ -35,6 +37,7 @@ struct resolver {
 	bool syms_cached, aff_cached;	/* read from this boot's copies (symcache.c) */
 	bool fentry_cached;	/* fentry's verdict too */
 	struct btf *vmlinux;
+	struct btf_funcs *vmlinux_funcs;	/* func_id(): built on first use */
 	struct modbtf mods[64];
 	int nmods;
 	const char *tracefs;
@@ -88,6 +91,28 @@ static struct btf *module_btf(struct resolver *r, const char *mod)
 	return r->mods[r->nmods++].btf;
 }
 
+/*
+ * The id of the FUNC called @name in @b, vmlinux's BTF or a module's, or
+ * -ENOENT; by hash (btf_funcs.c), each BTF's index built on first use.
+ */
+static int func_id(struct resolver *r, struct btf *b, const char *name)
+{
+	struct btf_funcs **f = &r->vmlinux_funcs;
+
+	if (!*f)
+		*f = btf_funcs_new(r->vmlinux, NULL);
+	for (int i = 0; b != r->vmlinux && i < r->nmods; i++)
+		if (r->mods[i].btf == b) {
+			f = &r->mods[i].funcs;
+			if (!*f && r->vmlinux_funcs)
+				*f = btf_funcs_new(b, r->vmlinux_funcs);
+			break;
+		}
+	if (!*f || btf_funcs_btf(*f) != b)	/* no index (out of memory): libbpf's walk */
+		return btf__find_by_name_kind(b, name, BTF_KIND_FUNC);
+	return btf_funcs_find(*f, name);
+}
+
 /* BTF FUNC for name: in vmlinux, else in the module that kallsyms names. */
 static const struct btf_type *btf_func(struct resolver *r, const char *name,
 				       const char *mod, struct btf **out)
@@ -98,7 +123,7 @@ static const struct btf_type *btf_func(struct resolver *r, const char *name,
 	*out = NULL;
 	if (!b)
 		return NULL;
-	id = btf__find_by_name_kind(b, name, BTF_KIND_FUNC);
+	id = func_id(r, b, name);
 	if (id < 0)
 		return NULL;
 	*out = b;
@@ -174,9 +199,9 @@ static int load_probe_prog(enum bpf_prog_type type, enum bpf_attach_type attach,
 	return bpf_prog_load(type, "dt_probe", "GPL", insns, 2, &opts);
 }
 
-static int try_fentry(struct btf *b, const char *name, char *err, size_t errlen)
+static int try_fentry(struct resolver *r, const char *name, char *err, size_t errlen)
 {
-	int id = btf__find_by_name_kind(b, name, BTF_KIND_FUNC);
+	int id = func_id(r, r->vmlinux, name);
 	int fd, lfd;
 
 	if (id < 0) {
@@ -210,7 +235,7 @@ static void fentry_probe(struct resolver *r, struct symcache *sc)
 {
 	r->fentry_cached = symcache_recall(sc, "fentry-ok");
 	r->fentry_ok = r->fentry_cached ||
-		try_fentry(r->vmlinux, "vfs_read", r->fentry_err, sizeof(r->fentry_err)) == 0;
+		try_fentry(r, "vfs_read", r->fentry_err, sizeof(r->fentry_err)) == 0;
 	if (r->fentry_ok && !r->fentry_cached)
 		symcache_note(sc, "fentry-ok");
 }
@@ -324,8 +349,11 @@ void resolver_free(struct resolver *r)
 		return;
 	ksyms_free(r->syms);
 	ksyms_free(r->aff);
-	for (int i = 0; i < r->nmods; i++)
+	for (int i = 0; i < r->nmods; i++) {
+		btf_funcs_free(r->mods[i].funcs);
 		btf__free(r->mods[i].btf);
+	}
+	btf_funcs_free(r->vmlinux_funcs);
 	btf__free(r->vmlinux);
 	free(r);
 }
@@ -400,7 +428,7 @@ static bool many_args_ok(struct resolver *r, const char *sym)
 	/* Trampolines for more than six arguments arrived after 6.1 on x86;
 	 * measure on each candidate itself instead of guessing by version
 	 * (one answer cached for all would also hide a per-function refusal). */
-	return try_fentry(r->vmlinux, sym, e, sizeof(e)) == 0;
+	return try_fentry(r, sym, e, sizeof(e)) == 0;
 }
 
 static void find_clones(struct resolver *r, const char *sym, struct dt_stepinfo *si)

@@ -26,3 +26,5 @@ $(TESTBIN)/test_diff: CFLAGS += -DDT_DATA=\"$(CURDIR)/tests/unit/data\"
 $(TESTBIN)/test_tapemodel: workloads/lib/tapemodel.c workloads/lib/tapemodel.h workloads/lib/pattern.c \
 	workloads/lib/pattern.h
 $(TESTBIN)/test_tapemodel: CFLAGS += -Iworkloads
+$(TESTBIN)/test_btf_funcs: $(BUILD)/bpf/btf_funcs.o
+$(TESTBIN)/test_btf_funcs: UNIT_LDLIBS += -lbpf
