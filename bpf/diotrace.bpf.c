@@ -277,6 +277,39 @@ static __always_inline void fill_hdr(struct dt_event *e, __u8 type, __u8 step,
 
 /* ---------------------------------------------------------------- roots */
 
+/* Mounts stacked on one dentry that the walk below climbs through. */
+#define DT_MOUNT_HOPS 4
+
+/*
+ * Before a path component: stop at the task's root, and climb from a
+ * mount's root to its mountpoint in the parent mount.  False where the
+ * walk ends.  A loop of its own, so that the verifier walks the hops once
+ * per component: in one loop with the components, it followed every mix
+ * of both counts (53,000 instructions for each of two programs, against
+ * about 200 for the others; the verifier was a fifth of a diotrace start's
+ * CPU under TCG).
+ */
+static __always_inline bool climb_mounts(struct dentry **d, struct vfsmount **vm,
+					 struct mount **mnt, struct dentry *root_d,
+					 struct vfsmount *root_m)
+{
+	for (int i = 0; i < DT_MOUNT_HOPS; i++) {
+		struct mount *pm;
+
+		if (*d == root_d && *vm == root_m)
+			return false;
+		if (*d != BPF_CORE_READ(*vm, mnt_root))
+			return true;
+		pm = BPF_CORE_READ(*mnt, mnt_parent);
+		if (pm == *mnt)
+			return false;
+		*d = BPF_CORE_READ(*mnt, mnt_mountpoint);
+		*mnt = pm;
+		*vm = &pm->mnt;
+	}
+	return false;
+}
+
 static __always_inline void fill_path(struct dt_root *r, struct file *f)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
@@ -285,33 +318,22 @@ static __always_inline void fill_path(struct dt_root *r, struct file *f)
 	struct dentry *d = BPF_CORE_READ(f, f_path.dentry);
 	struct vfsmount *vm = BPF_CORE_READ(f, f_path.mnt);
 	struct mount *mnt = container_of(vm, struct mount, mnt);
-	int n = 0;
+	int n;
 
 	/* Same walk as d_path(), bounded: stop at the task's root so paths
 	 * inside the lab VM's chroot read as the student sees them. */
-	for (int i = 0; i < DT_PATH_DEPTH + 4; i++) {
+	for (n = 0; n < DT_PATH_DEPTH; n++) {
 		struct dentry *parent;
 
-		if (d == root_d && vm == root_m)
-			break;
-		if (d == BPF_CORE_READ(vm, mnt_root)) {
-			struct mount *pm = BPF_CORE_READ(mnt, mnt_parent);
-
-			if (pm == mnt)
-				break;
-			d = BPF_CORE_READ(mnt, mnt_mountpoint);
-			mnt = pm;
-			vm = &pm->mnt;
-			continue;
-		}
-		if (n >= DT_PATH_DEPTH)
+		if (!climb_mounts(&d, &vm, &mnt, root_d, root_m))
 			break;
 		bpf_probe_read_kernel_str(r->path[n], DT_NAME_LEN,
 					  BPF_CORE_READ(d, d_name.name));
-		n++;
 		parent = BPF_CORE_READ(d, d_parent);
-		if (parent == d)
+		if (parent == d) {
+			n++;
 			break;
+		}
 		d = parent;
 	}
 	r->path_n = n;
