@@ -85,11 +85,6 @@ void btf_funcs_free(struct btf_funcs *f)
 	free(f);
 }
 
-const struct btf *btf_funcs_btf(const struct btf_funcs *f)
-{
-	return f->btf;
-}
-
 int btf_funcs_find(const struct btf_funcs *f, const char *name)
 {
 	int id = f->base ? btf_funcs_find(f->base, name) : -ENOENT;

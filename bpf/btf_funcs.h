@@ -21,7 +21,4 @@ void btf_funcs_free(struct btf_funcs *f);
  */
 int btf_funcs_find(const struct btf_funcs *f, const char *name);
 
-/* the BTF that @f indexes */
-const struct btf *btf_funcs_btf(const struct btf_funcs *f);
-
 #endif

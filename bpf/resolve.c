@@ -97,18 +97,16 @@ static struct btf *module_btf(struct resolver *r, const char *mod)
  */
 static int func_id(struct resolver *r, struct btf *b, const char *name)
 {
-	struct btf_funcs **f = &r->vmlinux_funcs;
+	struct btf_funcs **f = b == r->vmlinux ? &r->vmlinux_funcs : NULL;
 
-	if (!*f)
-		*f = btf_funcs_new(r->vmlinux, NULL);
-	for (int i = 0; b != r->vmlinux && i < r->nmods; i++)
-		if (r->mods[i].btf == b) {
+	for (int i = 0; !f && i < r->nmods; i++)
+		if (r->mods[i].btf == b)
 			f = &r->mods[i].funcs;
-			if (!*f && r->vmlinux_funcs)
-				*f = btf_funcs_new(b, r->vmlinux_funcs);
-			break;
-		}
-	if (!*f || btf_funcs_btf(*f) != b)	/* no index (out of memory): libbpf's walk */
+	if (!r->vmlinux_funcs)
+		r->vmlinux_funcs = btf_funcs_new(r->vmlinux, NULL);
+	if (f && !*f && r->vmlinux_funcs)
+		*f = btf_funcs_new(b, r->vmlinux_funcs);
+	if (!f || !*f)	/* out of memory: libbpf's walk */
 		return btf__find_by_name_kind(b, name, BTF_KIND_FUNC);
 	return btf_funcs_find(*f, name);
 }
