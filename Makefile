@@ -91,10 +91,11 @@ $(BIN) $(TESTBIN):
 
 # --- running things -----------------------------------------------------------
 # demo and test install what is missing first (a no-op when all is there).
-# The build before the tests runs a job per core: kernel modules for each
-# lab kernel and every coding lab's variants are many small builds.
+# The build before the tests runs a job per core.  tests/run builds the
+# coding labs' modules and dtape's mutants itself, beside the first tests
+# (tests/lib/prebuild.sh).
 test: deps
-	@$(MAKE) --no-print-directory -j$(shell nproc) all lab-modules mutants
+	@$(MAKE) --no-print-directory -j$(shell nproc) all
 	@tests/run
 
 # dtape with known bugs, which tests/vm/dtape-stress.t must catch.

@@ -48,6 +48,8 @@ bad "a TODO past the end of its file" "x.c:2: TODO 3 runs past the end" 'a' '/* 
 bad "nested TODOs" "x.c:3: a TODO inside" '/* TODO 2: x */' 'a' '/* TODO 1: y */' 'b'
 bad "TODO 0" "x.c:1: TODO 0 removes nothing" '/* TODO 0: x */' 'a'
 
+. tests/lib/prebuild.sh
+prebuild_ok
 kernels=$(vm/kernels)
 for sol in labs/[0-9][0-9]-*/solution; do
 	lab=${sol%/solution}

@@ -106,6 +106,8 @@ pin_balance_ok "the stress run"
 # mutants). The leak mutant leaves pins behind for good, so this comes last.
 # 10 s finds both within seconds, and 60 s under the debug kernel.
 mutant_seconds=$((DEBUG_KERNEL ? 60 : 10))
+. "$DIOLAB_ROOT/tests/lib/prebuild.sh"
+prebuild_ok
 mutant_caught() { # NAME WHAT PATTERN
 	local ko=$DIOLAB_ROOT/build/mutants/$KREL/$1/dtape.ko out rc
 	if [ ! -f "$ko" ]; then

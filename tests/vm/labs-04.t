@@ -7,6 +7,8 @@
 . "$DIOLAB_ROOT/tests/lib/labs.sh"
 LAB=04-dio-char-driver
 D=$LABS/$LAB
+. "$DIOLAB_ROOT/tests/lib/prebuild.sh"
+prebuild_ok
 
 # run_src NAME SRC: run the lab on SRC into /tmp/lab-work/NAME ($LW), and
 # answer from the run's own output.

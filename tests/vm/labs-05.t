@@ -8,6 +8,8 @@
 . "$DIOLAB_ROOT/tests/lib/labs.sh"
 LAB=05-aio-streaming
 D=$LABS/$LAB
+. "$DIOLAB_ROOT/tests/lib/prebuild.sh"
+prebuild_ok
 export LAB05_OBSERVED=
 
 # run_src NAME SRC: run the lab on SRC into /tmp/lab-work/NAME ($LW), and
