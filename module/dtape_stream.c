@@ -73,11 +73,19 @@ void dtape_stream_admit(struct dtape_stream *s, ktime_t arrival, size_t len,
 		s->drained_at = start;
 	} else {
 		/*
+		 * Records enter the buffer in order: none before the one
+		 * ahead of it, which may still wait for the tape to
+		 * reposition. Counting that wait as buffered data made the
+		 * high-water exceed what had been written.
+		 */
+		if (ktime_before(start, s->entered_at))
+			start = s->entered_at;
+		/*
 		 * Backpressure: wait until the buffer has room. A record
 		 * larger than the buffer waits until it is empty.
 		 */
 		need = min_t(u64, len, buffer);
-		if (ktime_after(s->drained_at, arrival)) {
+		if (ktime_after(s->drained_at, start)) {
 			ktime_t room = ktime_sub_ns(s->drained_at,
 						    dtape_drain_ns(buffer - need,
 								   s->rate_mbps));
@@ -94,6 +102,7 @@ void dtape_stream_admit(struct dtape_stream *s, ktime_t arrival, size_t len,
 		div_u64((u64)ktime_to_ns(ktime_sub(s->drained_at, start)) *
 			s->rate_mbps, 1000) : 0;
 	s->highwater = max(s->highwater, min(level, max_t(u64, buffer, len)));
+	s->entered_at = start;
 	slot->start = start;
 	slot->done = s->drained_at;
 out:

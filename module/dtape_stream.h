@@ -28,6 +28,8 @@ struct dtape_stream {
 	u32 reposition_ms;
 	/* When the data admitted so far will have reached the tape. */
 	ktime_t drained_at;
+	/* When the last record admitted entered the buffer. */
+	ktime_t entered_at;
 	bool moving;		/* started, and not stopped since */
 	/* Counters for sysfs and the labs. */
 	u64 stalls;

@@ -113,6 +113,31 @@ static void test_gap_past_grace_stalls_once(void **state)
 }
 
 /*
+ * A record that arrives while the tape repositions for the one ahead of it
+ * enters the buffer behind that one, not before: the buffer then holds the
+ * two records, not the reposition's 50 ms as if they were data (which made
+ * a 256 KiB run report 629559 bytes on 6.1, s35b).
+ */
+static void test_a_record_during_a_reposition_waits_for_the_one_ahead(void **state)
+{
+	struct dtape_stream s = stream(BUFFER_KB, RATE, 50);
+	struct dtape_stream_slot b, c;
+	ktime_t late = T0 + REC_NS + GRACE_NS + 1;
+
+	(void)state;
+	admit(&s, T0, REC);
+	b = admit(&s, late, REC);
+	assert_true(b.stalled);
+	c = admit(&s, late + 1000, REC);
+	assert_false(c.stalled);
+	assert_int_equal(c.start, b.start);
+	assert_int_equal(c.done, b.start + 2 * REC_NS);
+	/* 2 * 655360 ns * 100 / 1000 = 131072 bytes: the two records */
+	assert_int_equal(s.highwater, 2 * REC);
+	assert_int_equal(s.stalls, 1);
+}
+
+/*
  * A synchronous writer submits each record only once the previous one is
  * on tape, plus 1 ms of its own work: longer than the grace, so every
  * record but the first finds the tape stopped, and waits for it to
@@ -338,6 +363,7 @@ int main(void)
 		cmocka_unit_test(test_full_buffer_makes_a_record_wait_for_room),
 		cmocka_unit_test(test_record_larger_than_the_buffer_waits_until_it_is_empty),
 		cmocka_unit_test(test_highwater_never_exceeds_the_buffer_or_the_record),
+		cmocka_unit_test(test_a_record_during_a_reposition_waits_for_the_one_ahead),
 		cmocka_unit_test(test_stop_makes_the_next_record_start_without_a_stall),
 		cmocka_unit_test(test_rate_zero_turns_the_model_off),
 		cmocka_unit_test(test_stalls_without_repositioning_time),
