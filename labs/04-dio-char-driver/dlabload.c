@@ -12,10 +12,12 @@
  * those calls. Each CPU keeps a few changes of its own before adding them
  * to the global counters, once a second or past a threshold, so before
  * each read dlabload has the kernel fold them in (vm/stat_refresh, root
- * only); without that, part 1 showed 42 of its 50 pins on 6.12, and part 2
- * now and then the 11 that part 1 had left on its CPU. Built static and run from tmpfs by lab 04's run: on 6.12,
- * every read() from the 9p root pins the reader's buffer, and a dynamic
- * loader would add those pins to the counts here.
+ * only); without that, part 1 showed 43 of its 50 pins on 6.1, and part 2
+ * now and then the 11 that part 1 had left on its CPU.
+ *
+ * Built static and run from tmpfs by lab 04's run: on 6.12, every read()
+ * from the 9p root pins the reader's buffer, and a dynamic loader would
+ * add those pins to the counts here.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -51,20 +53,31 @@ static void name(const char *what, const char *label)
 	prctl(PR_SET_NAME, comm);
 }
 
-static long vmstat_read(const char *key)
+/* Whether @line is /proc/vmstat's line for @key; its value in @v if so. */
+static int vmstat_field(const char *line, const char *key, long *v)
+{
+	size_t n = strlen(key);
+
+	if (strncmp(line, key, n) || line[n] != ' ')
+		return 0;
+	*v = atol(line + n + 1);
+	return 1;
+}
+
+/* Both pin counters, from one read of /proc/vmstat; -1 where absent. */
+static void vmstat_pins(long *acquired, long *released)
 {
 	char line[256];
-	size_t n = strlen(key);
-	long v = -1;
 	FILE *f = fopen("/proc/vmstat", "r");
 
+	*acquired = -1;
+	*released = -1;
 	if (!f)
-		return -1;
+		return;
 	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, n) && line[n] == ' ')
-			v = atol(line + n + 1);
+		if (!vmstat_field(line, "nr_foll_pin_acquired", acquired))
+			vmstat_field(line, "nr_foll_pin_released", released);
 	fclose(f);
-	return v;
 }
 
 /*
@@ -92,16 +105,16 @@ static long pins_acquired, pins_released;
  */
 static ssize_t dev_io(int fd, int write, unsigned char *buf, long len, long pos)
 {
-	long acq, rel;
+	long acq0, rel0, acq1, rel1;
 	ssize_t r;
 
 	vmstat_refresh();
-	acq = vmstat_read("nr_foll_pin_acquired");
-	rel = vmstat_read("nr_foll_pin_released");
+	vmstat_pins(&acq0, &rel0);
 	r = write ? pwrite(fd, buf, len, pos) : pread(fd, buf, len, pos);
 	vmstat_refresh();
-	pins_acquired += vmstat_read("nr_foll_pin_acquired") - acq;
-	pins_released += vmstat_read("nr_foll_pin_released") - rel;
+	vmstat_pins(&acq1, &rel1);
+	pins_acquired += acq1 - acq0;
+	pins_released += rel1 - rel0;
 	return r;
 }
 

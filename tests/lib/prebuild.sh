@@ -7,7 +7,7 @@
 # files that need them wait here.  That suits the mutants, needed minutes
 # in.  make test builds the lab modules before the run: beside three
 # booting guests the whole build took 211 s at nice 19, and lab 05's test,
-# second in its guest, waited 160 s of it (s35b); here they are then
+# second in its guest, waited about 160 s of it (s35b); here they are then
 # only checked.
 # Sourced by tests/run and by those files, on the host and in the lab VM
 # (which sees the project tree, and so these files, over 9p).

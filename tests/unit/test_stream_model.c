@@ -87,22 +87,32 @@ static void test_back_to_back_and_within_grace_never_stall(void **state)
 	assert_int_equal(s.admitted, 3);
 }
 
+/* the first record drains by T0 + 655360; the grace ends 200000 ns later */
+#define LATE		(T0 + REC_NS + GRACE_NS + 1)
+
+/* A record at T0, and one at LATE, which finds the tape stopped. */
+static struct dtape_stream_slot stall_the_second(struct dtape_stream *s)
+{
+	struct dtape_stream_slot b;
+
+	admit(s, T0, REC);
+	b = admit(s, LATE, REC);
+	assert_true(b.stalled);
+	return b;
+}
+
 static void test_gap_past_grace_stalls_once(void **state)
 {
 	struct dtape_stream s = stream(BUFFER_KB, RATE, 50);
 	struct dtape_stream_slot b, c;
-	/* the first record drains by T0 + 655360; the grace ends 200000 ns later */
-	ktime_t late = T0 + REC_NS + GRACE_NS + 1;
 
 	(void)state;
-	admit(&s, T0, REC);
-	b = admit(&s, late, REC);
-	assert_true(b.stalled);
+	b = stall_the_second(&s);
 	assert_int_equal(s.stalls, 1);
 	assert_int_equal(s.reposition_ns, 50 * MS);
 	/* the drive repositions for 50 ms before b enters the buffer */
-	assert_int_equal(b.start, late + 50 * MS);
-	assert_int_equal(b.done, late + 50 * MS + REC_NS);
+	assert_int_equal(b.start, LATE + 50 * MS);
+	assert_int_equal(b.done, LATE + 50 * MS + REC_NS);
 	/* the tape streams again: c right behind b costs nothing */
 	c = admit(&s, b.done, REC);
 	assert_false(c.stalled);
@@ -122,13 +132,10 @@ static void test_a_record_during_a_reposition_waits_for_the_one_ahead(void **sta
 {
 	struct dtape_stream s = stream(BUFFER_KB, RATE, 50);
 	struct dtape_stream_slot b, c;
-	ktime_t late = T0 + REC_NS + GRACE_NS + 1;
 
 	(void)state;
-	admit(&s, T0, REC);
-	b = admit(&s, late, REC);
-	assert_true(b.stalled);
-	c = admit(&s, late + 1000, REC);
+	b = stall_the_second(&s);
+	c = admit(&s, LATE + 1000, REC);
 	assert_false(c.stalled);
 	assert_int_equal(c.start, b.start);
 	assert_int_equal(c.done, b.start + 2 * REC_NS);
