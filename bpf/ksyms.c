@@ -260,6 +260,22 @@ const struct ksym *ksyms_find(const struct ksyms *k, const char *name)
 	return NULL;
 }
 
+const struct ksym *ksyms_find_one(const struct ksyms *k, const char *name)
+{
+	const struct ksym *one = NULL;
+
+	if (!k)
+		return NULL;
+	for (uint32_t i = k->heads[base_hash(name) & k->mask]; i != NO_SYM; i = k->next[i]) {
+		if (strcmp(k->syms[i].name, name) != 0)
+			continue;
+		if (one)
+			return NULL;
+		one = &k->syms[i];
+	}
+	return one && one->addr ? one : NULL;
+}
+
 size_t ksyms_clones(const struct ksyms *k, const char *name, const struct ksym **out,
 		    size_t max)
 {

@@ -36,6 +36,10 @@ void ksyms_free(struct ksyms *k);
 size_t ksyms_count(const struct ksyms *k);
 
 const struct ksym *ksyms_find(const struct ksyms *k, const char *name);
+/* The one symbol named @name with a known address: NULL when there is none,
+ * more than one (static functions of the same name), or its address is
+ * hidden (0, as a reader without CAP_SYSLOG sees it). */
+const struct ksym *ksyms_find_one(const struct ksyms *k, const char *name);
 
 /*
  * The compiler's clones of @name (name.isra.0, name.part.0, ...), sorted

@@ -271,27 +271,43 @@ bool resolver_kprobe_multi_ok(struct resolver *r, char *why, size_t whylen)
 /*
  * Whether a kprobe.multi link takes a module's function: older kernels
  * look the names up in vmlinux alone.  Tried on @sym itself, and answered
- * once, the first time a module function asks.
+ * once, the first time a module function asks; a yes is kept for the rest
+ * of the boot (symcache.c), since the test link's attach and detach cost
+ * as much as the real ones.
  */
 bool resolver_kprobe_multi_module_ok(struct resolver *r, const char *sym)
 {
 	LIBBPF_OPTS(bpf_link_create_opts, o);
+	unsigned long addr = resolver_func_addr(r, sym);
+	struct symcache sc;
 	int fd, lfd;
 
 	if (r->kmulti_mod)
 		return r->kmulti_mod > 0;
 	r->kmulti_mod = -1;
+	symcache_open(&sc);
+	if (symcache_recall(&sc, "kprobe-multi-module-ok")) {
+		r->kmulti_mod = 1;
+		goto out;
+	}
 	fd = load_probe_prog(BPF_PROG_TYPE_KPROBE, BPF_TRACE_KPROBE_MULTI, 0);
 	if (fd < 0)
-		return false;
-	o.kprobe_multi.syms = &sym;
+		goto out;
+	/* by address, as attach_multi() does, where kallsyms has one */
+	if (addr)
+		o.kprobe_multi.addrs = &addr;
+	else
+		o.kprobe_multi.syms = &sym;
 	o.kprobe_multi.cnt = 1;
 	lfd = bpf_link_create(fd, 0, BPF_TRACE_KPROBE_MULTI, &o);
 	if (lfd >= 0) {
 		r->kmulti_mod = 1;
+		symcache_note(&sc, "kprobe-multi-module-ok");
 		close(lfd);
 	}
 	close(fd);
+out:
+	symcache_close(&sc);
 	return r->kmulti_mod > 0;
 }
 
@@ -369,6 +385,13 @@ int resolver_symcache_hits(const struct resolver *r)
 bool resolver_fentry_cached(const struct resolver *r)
 {
 	return r->fentry_cached;
+}
+
+uint64_t resolver_func_addr(struct resolver *r, const char *sym)
+{
+	const struct ksym *k = ksyms_find_one(r->syms, sym);
+
+	return k ? k->addr : 0;
 }
 
 bool resolver_in_vmlinux(struct resolver *r, const char *sym)

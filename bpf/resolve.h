@@ -3,6 +3,7 @@
 #ifndef RESOLVE_H
 #define RESOLVE_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include "dtctx.h"
 
@@ -33,6 +34,9 @@ bool resolver_kprobe_multi_module_ok(struct resolver *r, const char *sym);
 int resolver_symcache_hits(const struct resolver *r);
 /* fentry's verdict came from this boot's copies, not a test attach */
 bool resolver_fentry_cached(const struct resolver *r);
+
+/* The address of function @sym, if kallsyms has exactly one; else 0. */
+uint64_t resolver_func_addr(struct resolver *r, const char *sym);
 
 /* @sym is in kallsyms and not in a module. */
 bool resolver_in_vmlinux(struct resolver *r, const char *sym);

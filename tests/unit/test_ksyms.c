@@ -141,6 +141,31 @@ static void test_hidden_addresses(void **state)
 	k = load("0000000000000000 T submit_bio\n0000000000000000 t dio_complete\n", true);
 	assert_non_null(ksyms_find(k, "dio_complete"));
 	assert_null(ksyms_at(k, 0xffffffff81002000ull));
+	/* no address to hand to a kprobe.multi link */
+	assert_null(ksyms_find_one(k, "dio_complete"));
+	ksyms_free(k);
+}
+
+/* A name two static functions share has no one address. */
+static void test_find_one(void **state)
+{
+	struct ksyms *k;
+	const struct ksym *s;
+
+	(void)state;
+	k = load("ffffffff81001000 t cleanup\n"
+		 "ffffffff81002000 T submit_bio\n"
+		 "ffffffff81003000 t cleanup\n"
+		 "ffffffffc0a02000 t ext4_file_write_iter\t[ext4]\n", true);
+	s = ksyms_find_one(k, "submit_bio");
+	assert_non_null(s);
+	assert_true(s->addr == 0xffffffff81002000ull);
+	s = ksyms_find_one(k, "ext4_file_write_iter");
+	assert_non_null(s);
+	assert_true(s->addr == 0xffffffffc0a02000ull);
+	assert_non_null(ksyms_find(k, "cleanup"));
+	assert_null(ksyms_find_one(k, "cleanup"));
+	assert_null(ksyms_find_one(k, "submit"));
 	ksyms_free(k);
 }
 
@@ -203,6 +228,7 @@ int main(void)
 		cmocka_unit_test(test_clones_by_name_not_prefix),
 		cmocka_unit_test(test_addr_lookup_across_modules),
 		cmocka_unit_test(test_hidden_addresses),
+		cmocka_unit_test(test_find_one),
 		cmocka_unit_test(test_filter_functions),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_many_symbols),

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Cross-check against ftrace (vfat): for the same O_DIRECT pwrite,
 # the functions diotrace reports, in its order, must be a subsequence of
-# what `trace-cmd record -p function_graph` shows.  This catches a tree
+# what trace-cmd shows with function_graph.  This catches a tree
 # that invents calls, misorders them or nests them wrongly.
 . "$DIOLAB_ROOT/tests/lib/guest.sh"
 . "$DIOLAB_ROOT/tests/vm/diotrace-lib.sh"
