@@ -182,6 +182,35 @@ static int index_addrs(struct ksyms *k)
 	return 0;
 }
 
+/* Whether ksyms_parse() surely drops this kallsyms line (@len: no '\n'). */
+static bool dropped_line(const char *line, size_t len)
+{
+	const char *sp = memchr(line, ' ', len), *m;
+
+	if (!sp || (size_t)(sp - line) + 3 > len || sp[2] != ' ' || (sp[1] != 't' && sp[1] != 'T'))
+		return true;
+	m = memchr(sp, '[', len - (size_t)(sp - line));
+	return m && (!strncmp(m + 1, "bpf]", 4) || !strncmp(m + 1, "__builtin", 9));
+}
+
+void ksyms_trim_kallsyms(char *text)
+{
+	char *in = text, *out = text;
+
+	while (*in) {
+		char *nl = strchr(in, '\n');
+		size_t len = nl ? (size_t)(nl - in) : strlen(in);
+		size_t keep = len + (nl != NULL);
+
+		if (!dropped_line(in, len)) {
+			memmove(out, in, keep);
+			out += keep;
+		}
+		in += keep;
+	}
+	*out = 0;
+}
+
 struct ksyms *ksyms_load(const char *path, bool with_addr)
 {
 	return ksyms_parse(ksyms_read_file(path), with_addr);

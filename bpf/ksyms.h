@@ -28,6 +28,13 @@ struct ksyms *ksyms_load(const char *path, bool with_addr);
 /* The same from a file's text, which the table then owns (NULL: errno). */
 struct ksyms *ksyms_parse(char *text, bool with_addr);
 
+/*
+ * Drop, in place, the lines of kallsyms text that ksyms_parse() would drop
+ * (data symbols, BPF programs and trampolines): the copy kept for the boot
+ * (symcache.c) then costs each start 100,000 lines to parse, not 170,000.
+ */
+void ksyms_trim_kallsyms(char *text);
+
 /* A whole file, NUL-terminated and malloc'd; NULL with errno set.
  * ksyms_read_fd() closes @fd. */
 char *ksyms_read_file(const char *path);

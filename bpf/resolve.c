@@ -329,7 +329,8 @@ struct resolver *resolver_new(const char *btf_path, char *err, size_t errlen)
 	r->tracefs = access("/sys/kernel/tracing/events", F_OK) == 0 ?
 		"/sys/kernel/tracing" : "/sys/kernel/debug/tracing";
 	symcache_open(&sc);
-	r->syms = ksyms_parse(symcache_read(&sc, "/proc/kallsyms", "kallsyms", &r->syms_cached),
+	r->syms = ksyms_parse(symcache_read(&sc, "/proc/kallsyms", "kallsyms",
+						   ksyms_trim_kallsyms, &r->syms_cached),
 			      true);
 	if (!r->syms || !ksyms_count(r->syms)) {
 		snprintf(err, errlen, "cannot read /proc/kallsyms: %s",
@@ -341,7 +342,7 @@ struct resolver *resolver_new(const char *btf_path, char *err, size_t errlen)
 	snprintf(path, sizeof(path), "%s/available_filter_functions", r->tracefs);
 	/* NULL: ftrace unavailable */
 	r->aff = ksyms_parse(symcache_read(&sc, path, "available_filter_functions",
-					   &r->aff_cached), false);
+					   NULL, &r->aff_cached), false);
 	r->vmlinux = btf_path ? btf__parse(btf_path, NULL) : btf__load_vmlinux_btf();
 	if (libbpf_get_error(r->vmlinux)) {
 		r->vmlinux = NULL;

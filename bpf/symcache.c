@@ -103,13 +103,13 @@ static int cache_key(char *key, size_t keylen)
 	return 0;
 }
 
-/* The copy's text after its key line, if the key is @key; else NULL. */
-static char *read_copy(int dirfd, const char *name, const char *key)
+/* The copy's text after its key line, if the key is this start's; else NULL. */
+static char *read_copy(const struct symcache *sc, const char *name)
 {
-	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	size_t klen = strlen(key);
+	int fd = openat(sc->dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	size_t klen = strlen(sc->key);
+	char head[sizeof(sc->key)];
 	struct stat st;
-	char *text;
 
 	if (fd < 0)
 		return NULL;
@@ -118,13 +118,13 @@ static char *read_copy(int dirfd, const char *name, const char *key)
 		close(fd);
 		return NULL;
 	}
-	text = ksyms_read_fd(fd);	/* closes fd */
-	if (!text || strncmp(text, key, klen) != 0) {
-		free(text);
+	/* the key line first, so that the text is read in place after it */
+	if (klen >= sizeof(head) || read(fd, head, klen) != (ssize_t)klen ||
+	    memcmp(head, sc->key, klen) != 0) {
+		close(fd);
 		return NULL;
 	}
-	memmove(text, text + klen, strlen(text + klen) + 1);
-	return text;
+	return ksyms_read_fd(fd);	/* closes fd */
 }
 
 /* Write the copy under a temporary name, then rename it into place. */
@@ -160,19 +160,22 @@ void symcache_open(struct symcache *sc)
 	sc->dirfd = cache_dir();
 }
 
-char *symcache_read(struct symcache *sc, const char *path, const char *name, bool *cached)
+char *symcache_read(struct symcache *sc, const char *path, const char *name,
+		    void (*trim)(char *text), bool *cached)
 {
 	char again[sizeof(sc->key)], *text;
 
 	*cached = false;
-	if (sc->dirfd < 0)
-		return ksyms_read_file(path);
-	text = read_copy(sc->dirfd, name, sc->key);
+	text = sc->dirfd < 0 ? NULL : read_copy(sc, name);
 	if (text) {
 		*cached = true;
 		return text;
 	}
 	text = ksyms_read_file(path);
+	if (text && trim)
+		trim(text);
+	if (sc->dirfd < 0)
+		return text;
 	/* a module that came or went during the read: no copy */
 	if (text && !cache_key(again, sizeof(again)) && !strcmp(again, sc->key))
 		write_copy(sc->dirfd, name, sc->key, text);
@@ -186,7 +189,7 @@ bool symcache_recall(struct symcache *sc, const char *name)
 
 	if (sc->dirfd < 0)
 		return false;
-	text = read_copy(sc->dirfd, name, sc->key);
+	text = read_copy(sc, name);
 	known = text != NULL;
 	free(text);
 	return known;

@@ -22,10 +22,12 @@ void symcache_open(struct symcache *sc);
 /*
  * The text of @path (/proc/kallsyms or available_filter_functions), from
  * the copy called @name when it was taken in this boot with the modules
- * loaded now (*@cached set), else read afresh and the copy replaced.
+ * loaded now (*@cached set), else read afresh, cut down by @trim (if not
+ * NULL), and the copy replaced.  Either way the text is what @trim leaves.
  * malloc'd; NULL with errno set when @path cannot be read.
  */
-char *symcache_read(struct symcache *sc, const char *path, const char *name, bool *cached);
+char *symcache_read(struct symcache *sc, const char *path, const char *name,
+		    void (*trim)(char *text), bool *cached);
 
 /*
  * A fact about this boot that costs time to learn (whether fentry attaches):

@@ -146,6 +146,51 @@ static void test_hidden_addresses(void **state)
 	ksyms_free(k);
 }
 
+/* Trimmed, kallsyms parses to the same table, from only the lines it keeps. */
+static void test_trim_keeps_what_parse_keeps(void **state)
+{
+	static const char extra[] =
+		"ffffffffc0012000 t bpf_prog_6deef7357e7b4530_tp_enter_rw\t[bpf]\n"
+		"ffffffffc0016000 t ftrace_trampoline\t[__builtin__ftrace]\n"
+		"ffffffff82000000 D init_task\n"
+		"ffffffff82001000 b a_bss_symbol\n"
+		"ffffffffc0a03000 r ext4_rodata\t[ext4]\n"
+		"not a kallsyms line\n";
+	char *whole = malloc(sizeof(extra) + sizeof(kallsyms));
+	char *trimmed;
+	struct ksyms *a, *b;
+
+	(void)state;
+	assert_non_null(whole);
+	memcpy(whole, extra, sizeof(extra) - 1);
+	memcpy(whole + sizeof(extra) - 1, kallsyms, sizeof(kallsyms));
+	trimmed = strdup(whole);
+	assert_non_null(trimmed);
+	ksyms_trim_kallsyms(trimmed);
+	/* the ten functions' lines, in order, and nothing else */
+	assert_string_equal(trimmed, "ffffffff81000000 T _stext\n"
+			    "ffffffff81001000 t iomap_dio_bio_iter\n"
+			    "ffffffff81002000 T submit_bio\n"
+			    "ffffffff81003000 t dio_complete.part.0\n"
+			    "ffffffff81003400 t dio_complete.cold\n"
+			    "ffffffff81003800 t dio_complete\n"
+			    "ffffffffc0a02000 t ext4_file_write_iter\t[ext4]\n"
+			    "ffffffffc0a01000 t ext4_dio_write_iter\t[ext4]\n"
+			    "ffffffff81004000 T dio_completeness\n"
+			    "ffffffff81005000 T last_one");
+	a = ksyms_parse(whole, true);
+	b = ksyms_parse(trimmed, true);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_int_equal(ksyms_count(a), ksyms_count(b));
+	assert_int_equal(ksyms_count(b), 10);
+	assert_true(ksyms_find(b, "ext4_file_write_iter")->addr == 0xffffffffc0a02000ull);
+	assert_string_equal(ksyms_find(b, "ext4_file_write_iter")->mod, "ext4");
+	assert_null(ksyms_find(b, "ftrace_trampoline"));
+	ksyms_free(a);
+	ksyms_free(b);
+}
+
 /* A name two static functions share has no one address. */
 static void test_find_one(void **state)
 {
@@ -229,6 +274,7 @@ int main(void)
 		cmocka_unit_test(test_addr_lookup_across_modules),
 		cmocka_unit_test(test_hidden_addresses),
 		cmocka_unit_test(test_find_one),
+		cmocka_unit_test(test_trim_keeps_what_parse_keeps),
 		cmocka_unit_test(test_filter_functions),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_many_symbols),

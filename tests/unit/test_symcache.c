@@ -61,7 +61,7 @@ static char *read_src(bool *cached)
 	char *t;
 
 	symcache_open(&sc);
-	t = symcache_read(&sc, src, "kallsyms", cached);
+	t = symcache_read(&sc, src, "kallsyms", NULL, cached);
 	symcache_close(&sc);
 	assert_non_null(t);
 	return t;
@@ -83,6 +83,30 @@ static void test_second_read_uses_the_copy(void **state)
 	t = read_src(&cached);
 	assert_true(cached);
 	assert_string_equal(t, "ffffffff81002000 T submit_bio\n");
+	free(t);
+}
+
+/* The copy is what the trim left, and so is every read, fresh or not. */
+static void test_copy_is_trimmed(void **state)
+{
+	struct symcache sc;
+	bool cached;
+	char *t;
+
+	(void)state;
+	put(src, "ffffffff81001100 d some_data\nffffffff81002000 T submit_bio\n");
+	for (int round = 0; round < 2; round++) {
+		symcache_open(&sc);
+		t = symcache_read(&sc, src, "kallsyms", ksyms_trim_kallsyms, &cached);
+		symcache_close(&sc);
+		assert_int_equal(cached, round == 1);
+		assert_string_equal(t, "ffffffff81002000 T submit_bio\n");
+		free(t);
+	}
+	t = ksyms_read_file(copy);
+	assert_non_null(t);
+	assert_non_null(strstr(t, "\nffffffff81002000 T submit_bio\n"));
+	assert_null(strstr(t, "some_data"));
 	free(t);
 }
 
@@ -197,11 +221,11 @@ static void test_two_tables_in_one_start(void **state)
 
 		symcache_open(&sc);
 		assert_true(sc.dirfd >= 0);
-		t = symcache_read(&sc, src, "kallsyms", &cached);
+		t = symcache_read(&sc, src, "kallsyms", NULL, &cached);
 		assert_int_equal(cached, round == 1);
 		assert_string_equal(t, "ffffffff81002000 T submit_bio\n");
 		free(t);
-		t = symcache_read(&sc, src2, "available_filter_functions", &cached);
+		t = symcache_read(&sc, src2, "available_filter_functions", NULL, &cached);
 		assert_int_equal(cached, round == 1);
 		assert_string_equal(t, "submit_bio\n");
 		free(t);
@@ -217,7 +241,7 @@ static void test_missing_file(void **state)
 
 	(void)state;
 	symcache_open(&sc);
-	assert_null(symcache_read(&sc, "/nonexistent/kallsyms", "kallsyms", &cached));
+	assert_null(symcache_read(&sc, "/nonexistent/kallsyms", "kallsyms", NULL, &cached));
 	assert_int_equal(errno, ENOENT);
 	assert_false(cached);
 	symcache_close(&sc);
@@ -227,6 +251,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_second_read_uses_the_copy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_copy_is_trimmed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_another_boot_reads_afresh, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_copy_others_can_write_is_ignored, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_directory_is_not_used, setup, teardown),
