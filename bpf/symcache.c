@@ -7,7 +7,9 @@
  * its 45,000 functions from the first one again on every 4 KiB read()).
  * Every diotrace start paid both.  The text symbols in both files change
  * only when a module comes or goes, so a copy taken in this boot, with the
- * same modules loaded at the same addresses, is the same text.
+ * same modules loaded at the same addresses, is the same text.  The copy
+ * of kallsyms keeps only its function lines (ksyms_trim_kallsyms()), which
+ * is all diotrace parses.
  *
  * The copies live in /run/diotrace (DIOTRACE_SYMCACHE names another
  * directory, or "off"), a directory that must belong to the user running
@@ -20,6 +22,8 @@
  * empty copies: "fentry-ok" says a test fentry program attached.  That test
  * sets up a trampoline and tears it down again, and the teardown waits for
  * RCU-tasks grace periods: 64-803 ms a start in the lab VM under TCG.
+ * "kprobe-multi-module-ok" says a kprobe.multi link took a module's
+ * function (resolve.c).
  */
 #include <errno.h>
 #include <fcntl.h>
