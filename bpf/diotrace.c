@@ -1220,14 +1220,45 @@ static int interrupted(struct session *ss)
 	return -1;
 }
 
+/*
+ * Tell the held command to go: 0, or -1 with errno set.  A Ctrl-C reaches
+ * the command's whole process group, so the command may have died waiting
+ * and closed its end: the write then fails with EPIPE instead of killing
+ * diotrace with SIGPIPE, which is blocked for it and a pending one dropped.
+ */
+static int write_go(int fd)
+{
+	const struct timespec now = { 0 };
+	sigset_t pipe_sig, old;
+	int rc, e;
+
+	sigemptyset(&pipe_sig);
+	sigaddset(&pipe_sig, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe_sig, &old);
+	rc = write(fd, "g", 1) == 1 ? 0 : -1;
+	e = errno;
+	if (rc && e == EPIPE)
+		sigtimedwait(&pipe_sig, NULL, &now);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	errno = e;
+	return rc;
+}
+
 static int release_command(struct session *ss)
 {
 	/* scripts wait for this line before starting their workload */
 	if (!env.cmd)
 		fprintf(stderr, "diotrace: tracing, Ctrl-C to stop\n");
-	if (ss->child && write(ss->go[1], "g", 1) != 1) {
-		perror("diotrace: start command");
-		return -1;
+	if (ss->child && write_go(ss->go[1])) {
+		/* a command the Ctrl-C ended before it ran: say so, as
+		 * when the Ctrl-C comes earlier; any other death is the
+		 * poll loop's to report */
+		if (errno == EPIPE && interrupted(ss))
+			return -1;
+		if (errno != EPIPE) {
+			perror("diotrace: start command");
+			return -1;
+		}
 	}
 	if (ss->go[1] >= 0)
 		close(ss->go[1]);

@@ -76,6 +76,30 @@ else
 fi
 none_left "after SIGINT while starting"
 
+# --- the held command dies before it is released, as when a Ctrl-C reaches
+# its process group just as the probes are in: releasing it writes to a
+# pipe nobody reads, which must not kill diotrace with SIGPIPE (exit 141,
+# seen in a make test).  fentry's attach takes seconds under TCG: the kill
+# lands while diotrace is still attaching.
+rm -f /tmp/dt-ran
+"$DIOTRACE" --attach fentry -- sh -c 'touch /tmp/dt-ran; sleep 60' 2>/tmp/dt-held.err >/dev/null &
+dpid=$!
+held=
+for _ in $(seq 300); do
+	held=$(pgrep -P "$dpid") && break
+	sleep 0.1
+done
+kill -KILL $held
+timeout 120 tail --pid="$dpid" -f /dev/null
+wait "$dpid"
+is "$?" 137 "a held command killed before it ran: exit 137, as a shell gives (not SIGPIPE's 141)"
+grep -qx 'diotrace: sh was killed by SIGKILL' /tmp/dt-held.err
+ok $? "... saying so"
+[ ! -e /tmp/dt-ran ]
+ok $? "... and it never ran"
+[ "$_tap_failed" = 0 ] || diag_stdin </tmp/dt-held.err
+none_left "after a held command died"
+
 # --- two at once, each on its own command and file
 "$DIOTRACE" --json -o /tmp/dt-a.json --path $M/a -- \
 	dd if=/dev/zero of=$M/a bs=64k count=1 oflag=direct conv=notrunc status=none 2>/tmp/dt-a.err &
