@@ -1250,15 +1250,14 @@ static int release_command(struct session *ss)
 	if (!env.cmd)
 		fprintf(stderr, "diotrace: tracing, Ctrl-C to stop\n");
 	if (ss->child && write_go(ss->go[1])) {
-		/* a command the Ctrl-C ended before it ran: say so, as
-		 * when the Ctrl-C comes earlier; any other death is the
-		 * poll loop's to report */
-		if (errno == EPIPE && interrupted(ss))
-			return -1;
 		if (errno != EPIPE) {
 			perror("diotrace: start command");
 			return -1;
 		}
+		/* the command died before it ran: a Ctrl-C is reported as
+		 * when it comes earlier, any other death by the poll loop */
+		if (interrupted(ss))
+			return -1;
 	}
 	if (ss->go[1] >= 0)
 		close(ss->go[1]);

@@ -89,6 +89,13 @@ static uint32_t base_hash(const char *s)
  *   available_filter_functions: "name [module]"
  * Returns false for lines that name no function.
  */
+/* BPF programs and trampolines: never a step, and they come and go
+ * without a module (symcache.c).  @m: the module's name, ']' or NUL after. */
+static bool transient_module(const char *m)
+{
+	return !strncmp(m, "bpf]", 4) || !strcmp(m, "bpf") || !strncmp(m, "__builtin", 9);
+}
+
 static bool parse_line(char *line, bool with_addr, struct ksym *out)
 {
 	char *p = line, *end;
@@ -117,9 +124,7 @@ static bool parse_line(char *line, bool with_addr, struct ksym *out)
 			if (close)
 				*close = 0;
 			out->mod = m;
-			/* BPF programs and trampolines: never a step, and they
-			 * come and go without a module (symcache.c) */
-			if (!strcmp(m, "bpf") || !strncmp(m, "__builtin", 9))
+			if (transient_module(m))
 				return false;
 		}
 	}
@@ -190,7 +195,7 @@ static bool dropped_line(const char *line, size_t len)
 	if (!sp || (size_t)(sp - line) + 3 > len || sp[2] != ' ' || (sp[1] != 't' && sp[1] != 'T'))
 		return true;
 	m = memchr(sp, '[', len - (size_t)(sp - line));
-	return m && (!strncmp(m + 1, "bpf]", 4) || !strncmp(m + 1, "__builtin", 9));
+	return m && transient_module(m + 1);
 }
 
 void ksyms_trim_kallsyms(char *text)

@@ -36,6 +36,7 @@ struct resolver {
 	int kmulti_mod;		/* kprobe.multi takes module functions: 0 untried, 1, -1 */
 	bool syms_cached, aff_cached;	/* read from this boot's copies (symcache.c) */
 	bool fentry_cached;	/* fentry's verdict too */
+	struct symcache sc;	/* open from resolver_new() to resolver_free() */
 	struct btf *vmlinux;
 	struct btf_funcs *vmlinux_funcs;	/* func_id(): built on first use */
 	struct modbtf mods[64];
@@ -229,13 +230,13 @@ static int try_fentry(struct resolver *r, const char *name, char *err, size_t er
  * again on the next start, since it may be passing (the kernel short of
  * memory for a trampoline), and only the verdict that fentry works is kept.
  */
-static void fentry_probe(struct resolver *r, struct symcache *sc)
+static void fentry_probe(struct resolver *r)
 {
-	r->fentry_cached = symcache_recall(sc, "fentry-ok");
+	r->fentry_cached = symcache_recall(&r->sc, "fentry-ok");
 	r->fentry_ok = r->fentry_cached ||
 		try_fentry(r, "vfs_read", r->fentry_err, sizeof(r->fentry_err)) == 0;
 	if (r->fentry_ok && !r->fentry_cached)
-		symcache_note(sc, "fentry-ok");
+		symcache_note(&r->sc, "fentry-ok");
 }
 
 /*
@@ -278,22 +279,21 @@ bool resolver_kprobe_multi_ok(struct resolver *r, char *why, size_t whylen)
 bool resolver_kprobe_multi_module_ok(struct resolver *r, const char *sym)
 {
 	LIBBPF_OPTS(bpf_link_create_opts, o);
-	unsigned long addr = resolver_func_addr(r, sym);
-	struct symcache sc;
+	unsigned long addr;
 	int fd, lfd;
 
 	if (r->kmulti_mod)
 		return r->kmulti_mod > 0;
 	r->kmulti_mod = -1;
-	symcache_open(&sc);
-	if (symcache_recall(&sc, "kprobe-multi-module-ok")) {
+	if (symcache_recall(&r->sc, "kprobe-multi-module-ok")) {
 		r->kmulti_mod = 1;
-		goto out;
+		return true;
 	}
 	fd = load_probe_prog(BPF_PROG_TYPE_KPROBE, BPF_TRACE_KPROBE_MULTI, 0);
 	if (fd < 0)
-		goto out;
+		return false;
 	/* by address, as attach_multi() does, where kallsyms has one */
+	addr = resolver_func_addr(r, sym);
 	if (addr)
 		o.kprobe_multi.addrs = &addr;
 	else
@@ -302,25 +302,23 @@ bool resolver_kprobe_multi_module_ok(struct resolver *r, const char *sym)
 	lfd = bpf_link_create(fd, 0, BPF_TRACE_KPROBE_MULTI, &o);
 	if (lfd >= 0) {
 		r->kmulti_mod = 1;
-		symcache_note(&sc, "kprobe-multi-module-ok");
+		symcache_note(&r->sc, "kprobe-multi-module-ok");
 		close(lfd);
 	}
 	close(fd);
-out:
-	symcache_close(&sc);
 	return r->kmulti_mod > 0;
 }
 
 struct resolver *resolver_new(const char *btf_path, char *err, size_t errlen)
 {
 	struct resolver *r = calloc(1, sizeof(*r));
-	struct symcache sc;
 	char path[256];
 
 	if (!r) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
+	r->sc.dirfd = -1;	/* not open yet: resolver_free() closes it */
 	/* Tracepoint attach and the traceability check both need tracefs;
 	 * minimal systems (and some containers) boot without it mounted. */
 	if (access("/sys/kernel/tracing/events", F_OK) &&
@@ -328,32 +326,29 @@ struct resolver *resolver_new(const char *btf_path, char *err, size_t errlen)
 		mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL);
 	r->tracefs = access("/sys/kernel/tracing/events", F_OK) == 0 ?
 		"/sys/kernel/tracing" : "/sys/kernel/debug/tracing";
-	symcache_open(&sc);
-	r->syms = ksyms_parse(symcache_read(&sc, "/proc/kallsyms", "kallsyms",
+	symcache_open(&r->sc);
+	r->syms = ksyms_parse(symcache_read(&r->sc, "/proc/kallsyms", "kallsyms",
 						   ksyms_trim_kallsyms, &r->syms_cached),
 			      true);
 	if (!r->syms || !ksyms_count(r->syms)) {
 		snprintf(err, errlen, "cannot read /proc/kallsyms: %s",
 			 r->syms ? "no text symbols" : strerror(errno));
-		symcache_close(&sc);
 		resolver_free(r);
 		return NULL;
 	}
 	snprintf(path, sizeof(path), "%s/available_filter_functions", r->tracefs);
 	/* NULL: ftrace unavailable */
-	r->aff = ksyms_parse(symcache_read(&sc, path, "available_filter_functions",
+	r->aff = ksyms_parse(symcache_read(&r->sc, path, "available_filter_functions",
 					   NULL, &r->aff_cached), false);
 	r->vmlinux = btf_path ? btf__parse(btf_path, NULL) : btf__load_vmlinux_btf();
 	if (libbpf_get_error(r->vmlinux)) {
 		r->vmlinux = NULL;
 		snprintf(err, errlen, "no kernel BTF (%s): diotrace needs CONFIG_DEBUG_INFO_BTF "
 			 "or --btf FILE", btf_path ? btf_path : "/sys/kernel/btf/vmlinux");
-		symcache_close(&sc);
 		resolver_free(r);
 		return NULL;
 	}
-	fentry_probe(r, &sc);
-	symcache_close(&sc);
+	fentry_probe(r);
 	r->kprobe_ok = access("/sys/bus/event_source/devices/kprobe/type", R_OK) == 0;
 	return r;
 }
@@ -362,6 +357,7 @@ void resolver_free(struct resolver *r)
 {
 	if (!r)
 		return;
+	symcache_close(&r->sc);
 	ksyms_free(r->syms);
 	ksyms_free(r->aff);
 	for (int i = 0; i < r->nmods; i++) {

@@ -130,7 +130,7 @@ EOF
 # __x64_sys_pwrite64, as function_graph draws them, into /tmp/ft.txt; fails
 # if trace-cmd or CMD does.  trace-cmd start, show and reset, not record:
 # record saves every event's format with its trace, 3,400 tracefs files
-# opened and closed, which took 15-20 s of a 6.12 guest under TCG against
+# opened and closed, which took 15-21 s of a 6.12 guest under TCG against
 # 7 s for these three.  CMD waits on a FIFO until tracing has started, and
 # only its pid is traced.
 ft_pwrite() {
