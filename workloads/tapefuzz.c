@@ -391,6 +391,10 @@ static void summary(const struct opts *o, double took, const long long *pins, un
 		printf(PROG ": model: %ld records (%ld bytes) read back and compared, %ld whole-tape passes\n",
 		       atomic_load(&fz.sh->model_records), atomic_load(&fz.sh->model_bytes),
 		       atomic_load(&fz.sh->model_passes));
+	if (o->model && atomic_load(&fz.sh->model_busy_reopens))
+		printf(PROG ": model: %ld reopens waited for the drive's release: "
+		       "an asynchronous request still held the closed file\n",
+		       atomic_load(&fz.sh->model_busy_reopens));
 	printf(PROG ": pages pinned %lld, unpinned %lld; legacy references taken %lld, dropped %lld\n",
 	       pins[0], pins[1], pins[2], pins[3]);
 }

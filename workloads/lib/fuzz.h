@@ -32,6 +32,7 @@ struct fz_shared {
 	atomic_long model_records;	/* records read back and compared */
 	atomic_long model_bytes;
 	atomic_long model_passes;	/* whole-tape comparisons */
+	atomic_long model_busy_reopens;	/* opens that waited for a release */
 };
 
 struct fz_config {

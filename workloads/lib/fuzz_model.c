@@ -722,6 +722,37 @@ static void model_ioctl(struct model *m, struct fz_rng *r)
 }
 
 /* --- opening ------------------------------------------------------------------------ */
+/*
+ * How long the model's drive may stay busy after the model closed it.
+ * Every request holds the file, and an asynchronous one can drop its
+ * reference after the model has seen it complete.  dtape's worker thread
+ * completes AIO requests: aio_complete() lets io_getevents() return
+ * before the request drops its reference, and when that is the last one,
+ * a kernel thread's fput() leaves the release to a workqueue a tick later
+ * (delayed_fput); an io_uring request punted to an io-wq worker posts its
+ * completion before it is freed, too.
+ * Until then the drive is busy, as st's would be, and a reopen gets
+ * EBUSY (once in a make test on a loaded machine).  A drive still busy
+ * after this long was never released.
+ */
+#define MODEL_RELEASE_MS 5000
+
+/* open(2) of the model's drive, waiting out a release that is still to come. */
+static int open_released(const char *node, int flags)
+{
+	int fd, waited;
+
+	for (waited = 0;; waited += 10) {
+		fd = open(node, flags);
+		if (fd >= 0 || errno != EBUSY || waited >= MODEL_RELEASE_MS)
+			break;
+		usleep(10000);
+	}
+	if (waited && fd >= 0)
+		atomic_fetch_add(&fz.sh->model_busy_reopens, 1);
+	return fd;
+}
+
 static bool model_open(struct model *m, struct fz_rng *r)
 {
 	char node[32], path[96];
@@ -736,7 +767,7 @@ static bool model_open(struct model *m, struct fz_rng *r)
 	fz_node(fz.model_drive, m->norewind, node, sizeof(node));
 	snprintf(path, sizeof(path), "/sys/class/dtape/dtape%u/write_protect", fz.model_drive);
 	for (tries = 0; tries < 20; tries++) {
-		m->fd = open(node, flags);
+		m->fd = open_released(node, flags);
 		if (m->fd >= 0 || errno != EROFS)
 			break;
 		/* A chaos thread flipped the tab: the model's tape is for writing. */
