@@ -1228,7 +1228,7 @@ static int interrupted(struct session *ss)
  */
 static int write_go(int fd)
 {
-	const struct timespec now = { 0 };
+	const struct timespec no_wait = { 0 };
 	sigset_t pipe_sig, old;
 	int rc, e;
 
@@ -1238,7 +1238,7 @@ static int write_go(int fd)
 	rc = write(fd, "g", 1) == 1 ? 0 : -1;
 	e = errno;
 	if (rc && e == EPIPE)
-		sigtimedwait(&pipe_sig, NULL, &now);
+		sigtimedwait(&pipe_sig, NULL, &no_wait);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	errno = e;
 	return rc;

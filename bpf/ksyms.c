@@ -83,12 +83,6 @@ static uint32_t base_hash(const char *s)
 	return h;
 }
 
-/*
- * One line of either format, cut in place:
- *   kallsyms:                  "ffffffff81234560 T name\t[module]"
- *   available_filter_functions: "name [module]"
- * Returns false for lines that name no function.
- */
 /* BPF programs and trampolines: never a step, and they come and go
  * without a module (symcache.c).  @m: the module's name, ']' or NUL after. */
 static bool transient_module(const char *m)
@@ -96,6 +90,12 @@ static bool transient_module(const char *m)
 	return !strncmp(m, "bpf]", 4) || !strcmp(m, "bpf") || !strncmp(m, "__builtin", 9);
 }
 
+/*
+ * One line of either format, cut in place:
+ *   kallsyms:                  "ffffffff81234560 T name\t[module]"
+ *   available_filter_functions: "name [module]"
+ * Returns false for lines that name no function.
+ */
 static bool parse_line(char *line, bool with_addr, struct ksym *out)
 {
 	char *p = line, *end;

@@ -318,7 +318,6 @@ struct resolver *resolver_new(const char *btf_path, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	r->sc.dirfd = -1;	/* not open yet: resolver_free() closes it */
 	/* Tracepoint attach and the traceability check both need tracefs;
 	 * minimal systems (and some containers) boot without it mounted. */
 	if (access("/sys/kernel/tracing/events", F_OK) &&
