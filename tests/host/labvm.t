@@ -13,41 +13,38 @@ qemu_count() { pgrep -c -f "qemu-system-x86_64.*file:$1" 2>/dev/null || true; }
 
 mkdir -p build/tmp
 kernels=$(if [ -n "${KERNEL:-}" ]; then vm/kernels --match "$KERNEL"; else vm/kernels; fi)
-last=$(tail -n 1 <<<"$kernels")
+# The last kernel's boot passes DIOTRACE_ATTACH=fentry from the host, when
+# there is another kernel to show the default.
+over=$(tail -n 1 <<<"$kernels")
+[ "$over" != "$(head -n 1 <<<"$kernels")" ] || over=
 for k in $kernels; do
 	f=build/tmp/labvm-wrote-$k
 	rm -f "$f"
 	# One boot checks output, stderr, a written file, quoting, the status
 	# and diotrace's attach mode: kprobes under TCG unless the host says
-	# otherwise (the last kernel's boot says fentry).
-	want=kprobes host_env=(env -u DIOTRACE_ATTACH)
-	if [ "$k" = "$last" ] && [ "$k" != "$(head -n 1 <<<"$kernels")" ]; then
-		want=fentry host_env+=(DIOTRACE_ATTACH=fentry)
-	fi
-	out=$("${host_env[@]}" vm/labvm --accel tcg --kernel "$k" -- \
+	# otherwise.
+	want=kprobes host_attach=
+	[ "$k" = "$over" ] && want=fentry host_attach=fentry
+	out=$(DIOTRACE_ATTACH=$host_attach labvm --accel tcg --kernel "$k" -- \
 		sh -c "uname -r; echo to-stderr >&2; uname -r > $f; printf '%s\n' \"\$@\"; echo \"attach=\$DIOTRACE_ATTACH\"; exit 42" \
-		sh 'a b' '"c"	$HOME' </dev/null 2>build/tmp/labvm-stderr)
+		sh 'a b' '"c"	$HOME' 2>build/tmp/labvm-stderr)
 	rc=$?
 	is "$rc" 42 "$k: boots, and the command's exit status (42) comes back"
 	is "$(sed -n 1p <<<"$out")" "$k" "$k: stdout comes back, and the guest runs the chosen kernel"
 	# The guest must not re-expand $HOME: labvm passes arguments, not a string.
 	is "$(sed -n '2,3p' <<<"$out")" "$(printf 'a b\n"c"\t$HOME')" "$k: arguments keep their quoting, output keeps its bytes"
-	if [ "$want" = kprobes ]; then
-		is "$(sed -n 4p <<<"$out")" "attach=kprobes" "$k: under TCG the guest starts diotrace with kprobes (DIOTRACE_ATTACH)"
-	else
-		is "$(sed -n 4p <<<"$out")" "attach=fentry" "$k: ... and a DIOTRACE_ATTACH set on the host reaches the guest"
-	fi
+	is "$(sed -n 4p <<<"$out")" "attach=$want" \
+		"$k: under TCG${host_attach:+, with DIOTRACE_ATTACH=$host_attach on the host,} the guest's diotrace attaches with $want"
 	# labvm's own notices (waiting for the VM lock) are not the guest's stderr.
 	is "$(grep -v '^labvm: waiting' build/tmp/labvm-stderr)" "to-stderr" "$k: stderr comes back separately"
 	is "$(cat "$f" 2>/dev/null)" "$k" "$k: a file the guest wrote into the project tree is on the host"
-	[ "$k" = "$last" ] && [ "$want" = kprobes ] &&
-		skip "one lab kernel installed" "... and a DIOTRACE_ATTACH set on the host reaches the guest"
 
 	labvm --kernel "$k" -- sh -c 'echo c > /proc/sysrq-trigger; sleep 100' 2>build/tmp/labvm-stderr
 	is "$?" 125 "$k: a kernel panic ends labvm with status 125"
 	grep -q 'Kernel panic' build/tmp/labvm-stderr
 	ok $? "$k: ... and shows the panic message"
 done
+[ -n "$over" ] || skip "one lab kernel installed" "a DIOTRACE_ATTACH set on the host reaches the guest"
 
 # The hang is QEMU's business, not the kernel's: one kernel shows it.
 k=$(tail -n 1 <<<"$kernels")

@@ -14,7 +14,8 @@ DEBUG_KERNEL=$([ "$(kernel_slowdown "$KREL")" = 1 ] && echo 0 || echo 1)
 # about half as long (20 s -> 9 s), a 6.1 one about 3 s less (6.1 has no
 # kprobe.multi; bpf/diotrace.c, batch_steps).
 # The trees are the same as with fentry (diotrace-attach.t shows it); the
-# files that test fentry itself say --attach fentry.
+# files that test fentry itself say --attach fentry.  vm/labvm sets it under
+# TCG already; this covers KVM and --native.
 export DIOTRACE_ATTACH=${DIOTRACE_ATTACH:-kprobes}
 DTAPE_KO=$DIOLAB_ROOT/build/modules/$KREL/dtape.ko
 BIN=$DIOLAB_ROOT/build/bin
