@@ -28,8 +28,8 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
+#include "lib/clock.h"
 #include "lib/numarg.h"
 
 #define ALIGN 4096UL
@@ -205,16 +205,11 @@ static int do_aio(const char *path, off_t off, size_t len)
 	return ev.res == len ? 0 : 1;
 }
 
-static double ns_between(const struct timespec *a, const struct timespec *b)
-{
-	return (b->tv_sec - a->tv_sec) * 1e9 + (b->tv_nsec - a->tv_nsec);
-}
-
 /* The benchmark loop: same buffer, same range, so every write takes the
  * identical kernel path and only the tracer's cost (or the tool) varies. */
 static int do_loop(const char *path, long n, size_t len, bool buffered)
 {
-	struct timespec a, b, ca, cb;
+	uint64_t t0, c0, t1, c1;
 	char *buf;
 	int fd;
 
@@ -228,20 +223,19 @@ static int do_loop(const char *path, long n, size_t len, bool buffered)
 		return 2;
 	}
 	buf = abuf(len, 0);
-	clock_gettime(CLOCK_MONOTONIC, &a);
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ca);
+	t0 = clock_wall_ns();
+	c0 = clock_cpu_ns();
 	for (long i = 0; i < n; i++)
 		if (pwrite(fd, buf, len, 0) != (ssize_t)len) {
 			perror("pwrite");
 			return 1;
 		}
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cb);
-	clock_gettime(CLOCK_MONOTONIC, &b);
-	/* cpu_ns: this process's own time on a CPU (the scheduler's exact
-	 * count, not ticks), which leaves out a tracer's consumer that ran
-	 * on the same CPU while the writer waited (bench/diotrace-guest.sh) */
-	printf("ns_per_write=%.0f writes=%ld cpu_ns_per_write=%.0f\n", ns_between(&a, &b) / n, n,
-	       ns_between(&ca, &cb) / n);
+	c1 = clock_cpu_ns();
+	t1 = clock_wall_ns();
+	/* the CPU time leaves out a tracer's consumer that ran on the same
+	 * CPU while the writer waited (bench/diotrace-guest.sh) */
+	printf("ns_per_write=%.0f writes=%ld cpu_ns_per_write=%.0f\n", (double)(t1 - t0) / n, n,
+	       (double)(c1 - c0) / n);
 	return 0;
 }
 

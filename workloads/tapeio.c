@@ -20,11 +20,10 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/mtio.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "lib/clock.h"
 #include "lib/devstat.h"
 #include "lib/numarg.h"
 #include "lib/pattern.h"
@@ -273,24 +272,6 @@ static uint64_t fnv1a(uint64_t hash, const unsigned char *buf, size_t len)
 
 #define FNV_OFFSET 0xcbf29ce484222325ULL
 
-static double now_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double cpu_seconds(void)
-{
-	struct rusage ru;
-
-	if (getrusage(RUSAGE_SELF, &ru))
-		return 0;
-	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-}
-
 /* stats/ is the driver's view of this very node. */
 static bool read_stats(int fd, long long *values)
 {
@@ -441,8 +422,8 @@ static int write_phase(int fd, const struct options *o, unsigned char *buf,
 	if (!o->verify)
 		pattern_fill(buf, o->record_size, o->seed, 0);
 	stats_begin(fd, p);
-	c0 = cpu_seconds();
-	t0 = now_seconds();
+	c0 = clock_cpu_ns() / 1e9;
+	t0 = clock_wall_ns() / 1e9;
 	for (r = 0; r < o->count; r++) {
 		ssize_t n;
 
@@ -470,8 +451,8 @@ static int write_phase(int fd, const struct options *o, unsigned char *buf,
 	}
 	if (o->filemark && tape_op(fd, MTWEOF, 1, "writing a filemark (MTWEOF)"))
 		return -1;
-	p->seconds = now_seconds() - t0;
-	p->cpu_seconds = cpu_seconds() - c0;
+	p->seconds = clock_wall_ns() / 1e9 - t0;
+	p->cpu_seconds = clock_cpu_ns() / 1e9 - c0;
 	stats_end(fd, p);
 	return 0;
 }
@@ -499,8 +480,8 @@ static int read_phase(int fd, const struct options *o, unsigned char *buf,
 	p->name = "read";
 	p->checksum = FNV_OFFSET;
 	stats_begin(fd, p);
-	c0 = cpu_seconds();
-	t0 = now_seconds();
+	c0 = clock_cpu_ns() / 1e9;
+	t0 = clock_wall_ns() / 1e9;
 	for (r = 0; r < o->count; r++) {
 		n = read(fd, buf, o->record_size);
 		if (n < 0) {
@@ -526,8 +507,8 @@ static int read_phase(int fd, const struct options *o, unsigned char *buf,
 		p->records++;
 		p->bytes += (uint64_t)n;
 	}
-	p->seconds = now_seconds() - t0;
-	p->cpu_seconds = cpu_seconds() - c0;
+	p->seconds = clock_wall_ns() / 1e9 - t0;
+	p->cpu_seconds = clock_cpu_ns() / 1e9 - c0;
 	if (o->filemark) {
 		n = read(fd, buf, o->record_size);
 		if (n != 0) {

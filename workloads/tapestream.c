@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/clock.h"
 #include "lib/devstat.h"
 #include "lib/numarg.h"
 #include "lib/pattern.h"
@@ -86,22 +87,6 @@ static void die(const char *fmt, const char *arg)
 	fprintf(stderr, fmt, arg);
 	fputc('\n', stderr);
 	exit(2);
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static uint64_t cpu_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 /* An application computing between records; sleeping keeps TCG guests calm. */
@@ -502,16 +487,16 @@ int main(int argc, char **argv)
 		before[i] = read_stat(dir, stream_stats[i]);
 	for (size_t i = FIRST_MAXIMUM; i < NR_STREAM_STATS; i++)
 		per_run = reset_stat(dir, stream_stats[i]) && per_run;
-	t0 = now_ns();
-	c0 = cpu_ns();
+	t0 = clock_wall_ns();
+	c0 = clock_cpu_ns();
 	if (o.mode == MODE_SYNC)
 		run_sync(&r);
 	else if (o.mode == MODE_LIBAIO)
 		run_libaio(&r);
 	else
 		run_uring(&r);
-	t1 = now_ns();
-	c1 = cpu_ns();
+	t1 = clock_wall_ns();
+	c1 = clock_cpu_ns();
 	if (close(r.fd) != 0)
 		fprintf(stderr, "tapestream: close: %s\n", strerror(errno));
 	for (size_t i = 0; i < NR_STREAM_STATS; i++)

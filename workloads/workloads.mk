@@ -13,6 +13,8 @@ $(BIN)/tapeio $(BIN)/tapestream $(BIN)/tapeprobe $(BIN)/dioload $(BIN)/mmaprace:
 $(BIN)/tapeio $(BIN)/tapestream: workloads/lib/pattern.c workloads/lib/pattern.h
 # The driver's mode names, as the module spells them.
 $(BIN)/tapeio: module/dtape_abi.h
+# Wall and CPU time, read alike.
+$(BIN)/tapeio $(BIN)/tapestream $(BIN)/dioload: workloads/lib/clock.c workloads/lib/clock.h
 # The driver's counters in /sys/dev/char/MAJ:MIN.
 $(BIN)/tapeio $(BIN)/tapestream: workloads/lib/devstat.c workloads/lib/devstat.h
 # tapefuzz: random and hostile calls, the model checker and the shadow tape.

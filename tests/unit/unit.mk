@@ -18,6 +18,8 @@ $(TESTBIN)/test_pattern: workloads/lib/pattern.c workloads/lib/pattern.h
 $(TESTBIN)/test_pattern: CFLAGS += -Iworkloads
 $(TESTBIN)/test_devstat: workloads/lib/devstat.c workloads/lib/devstat.h
 $(TESTBIN)/test_devstat: CFLAGS += -Iworkloads
+$(TESTBIN)/test_clock: workloads/lib/clock.c workloads/lib/clock.h
+$(TESTBIN)/test_clock: CFLAGS += -Iworkloads
 DIFF_UNIT_OBJS := $(DIOTRACE_UNIT_OBJS) $(addprefix $(BUILD)/bpf/,dmodel.o dload.o jparse.o djson.o \
 			dalign.o dexplain.o render_diff.o render_diff_json.o seed.o)
 $(TESTBIN)/test_diff: $(DIFF_UNIT_OBJS)
