@@ -187,32 +187,47 @@ static __always_inline void decode_iter(struct dt_iodesc *io, struct iov_iter *i
 	}
 }
 
-static __always_inline void decode_inode(struct dt_objdesc *o, struct inode *inode)
+/*
+ * Each pointer in a chain is read once and kept: every BPF_CORE_READ hop is
+ * a bpf_probe_read_kernel() call, some fifty instructions, and a write
+ * decodes its file twice (its root and vfs_write).
+ */
+static __always_inline void decode_inode_sb(struct dt_objdesc *o, struct inode *inode,
+					    struct super_block *sb)
 {
 	o->ino = BPF_CORE_READ(inode, i_ino);
-	o->dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	o->dev = BPF_CORE_READ(sb, s_dev);
 	o->isize = BPF_CORE_READ(inode, i_size);
 	o->nrpages = BPF_CORE_READ(inode, i_mapping, nrpages);
+}
+
+static __always_inline void decode_inode(struct dt_objdesc *o, struct inode *inode)
+{
+	decode_inode_sb(o, inode, BPF_CORE_READ(inode, i_sb));
 }
 
 #define DT_V9FS_MAGIC 0x01021997	/* uapi magic.h */
 
 static __always_inline void decode_file(struct dt_objdesc *o, struct file *f, bool wr)
 {
+	struct inode *inode = BPF_CORE_READ(f, f_inode);
+	struct super_block *sb = BPF_CORE_READ(inode, i_sb);
+	struct address_space *m = BPF_CORE_READ(f, f_mapping);
+
 	o->has_file = 1;
 	o->has_mapping = 1;
 	o->f_flags = BPF_CORE_READ(f, f_flags);
-	o->on_9p = BPF_CORE_READ(f, f_inode, i_sb, s_magic) == DT_V9FS_MAGIC;
-	decode_inode(o, BPF_CORE_READ(f, f_inode));
+	o->on_9p = BPF_CORE_READ(sb, s_magic) == DT_V9FS_MAGIC;
+	decode_inode_sb(o, inode, sb);
 	if (wr)
 		o->fn1 = (__u64)BPF_CORE_READ(f, f_op, write_iter);
 	else
 		o->fn1 = (__u64)BPF_CORE_READ(f, f_op, read_iter);
 	/* mapping_mapped(): someone has it mmapped, so user space should look
 	 * now for who, while they are certainly still alive. */
-	o->mapped = BPF_CORE_READ(f, f_mapping, i_mmap.rb_root.rb_node) != NULL;
+	o->mapped = BPF_CORE_READ(m, i_mmap.rb_root.rb_node) != NULL;
 	/* 6.12 ext4/xfs/bdev have no ->direct_IO; 0 then means "none". */
-	o->fn2 = (__u64)BPF_CORE_READ(f, f_mapping, a_ops, direct_IO);
+	o->fn2 = (__u64)BPF_CORE_READ(m, a_ops, direct_IO);
 }
 
 static __always_inline void decode_bio(struct dt_objdesc *o, struct bio *bio)
@@ -353,10 +368,9 @@ static __always_inline struct file *fd_file(int fd)
 	return f;
 }
 
-/* The file, its path and who maps it: what a tree's root says about its file. */
-static __always_inline void fill_file(struct dt_root *r, struct file *f, bool wr)
+/* Its path and who maps it, for a root whose file is decoded. */
+static __always_inline void fill_where(struct dt_root *r, struct file *f)
 {
-	decode_file(&r->ev.obj, f, wr);
 	fill_path(r, f);
 	if (r->ev.obj.mapped) {
 		struct dt_file_key fk = { .ino = r->ev.obj.ino, .dev = r->ev.obj.dev };
@@ -369,11 +383,48 @@ static __always_inline void fill_file(struct dt_root *r, struct file *f, bool wr
 	}
 }
 
+/* The file, its path and who maps it: what a tree's root says about its file. */
+static __always_inline void fill_file(struct dt_root *r, struct file *f, bool wr)
+{
+	decode_file(&r->ev.obj, f, wr);
+	fill_where(r, f);
+}
+
+/*
+ * The lab VM's root file system is the host's, over 9p: every program
+ * start reads its libraries there, and on 6.12 netfs pins the reader's
+ * buffer for each read, which would bury the trees the student asked for.
+ * Left out unless --include-9p, and counted.
+ */
+static __always_inline bool skip_9p(bool on_9p)
+{
+	__u32 k = 0;
+	__u64 *v;
+
+	if (!on_9p || (filter_flags & DT_F_9P))
+		return false;
+	v = bpf_map_lookup_elem(&skipped_9p, &k);
+	if (v)
+		(*v)++;
+	return true;
+}
+
+/* The calling thread's tree is open from here to root_exit(). */
+static __always_inline struct task_state *open_root_state(__u32 tid, bool has_file, bool wr)
+{
+	struct task_state st = {};
+
+	st.root_ts = bpf_ktime_get_ns();
+	st.has_file = has_file;
+	st.is_write = wr;
+	bpf_map_update_elem(&active, &tid, &st, BPF_ANY);
+	return bpf_map_lookup_elem(&active, &tid);
+}
+
 static __always_inline int root_enter(__u32 sys, bool wr, int fd, __u64 buf,
 				      __u64 count, __s64 off)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	struct task_state st = {};
 	struct task_state *stp;
 	struct dt_root *r;
 	struct file *f = NULL;
@@ -385,30 +436,24 @@ static __always_inline int root_enter(__u32 sys, bool wr, int fd, __u64 buf,
 		return 0;
 	if (sys != SYS_IO_SUBMIT && sys != SYS_IO_URING_ENTER)
 		f = fd_file(fd);
-	/* The lab VM's root file system is the host's, over 9p: every program
-	 * start reads its libraries there, and on 6.12 netfs pins the reader's
-	 * buffer for each read, which would bury the trees the student asked
-	 * for.  Left out unless --include-9p. */
-	if (f && !(filter_flags & DT_F_9P) &&
-	    BPF_CORE_READ(f, f_inode, i_sb, s_magic) == DT_V9FS_MAGIC) {
-		__u32 k = 0;
-		__u64 *v = bpf_map_lookup_elem(&skipped_9p, &k);
-
-		if (v)
-			(*v)++;
-		return 0;
-	}
-	st.root_ts = bpf_ktime_get_ns();
-	st.has_file = f != NULL;
-	st.is_write = wr;
-	bpf_map_update_elem(&active, &tid, &st, BPF_ANY);
-	stp = bpf_map_lookup_elem(&active, &tid);
 	r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
 	if (!r) {
-		count_lost(stp);
+		/* no room for the root: its tree opens, its events lost */
+		if (!skip_9p(f && BPF_CORE_READ(f, f_inode, i_sb, s_magic) == DT_V9FS_MAGIC))
+			count_lost(open_root_state(tid, f != NULL, wr));
 		return 0;
 	}
+	/* The file is decoded straight into the event, which also says
+	 * whether it is on 9p: read once, not once for the test and once
+	 * for the tree. */
 	__builtin_memset(r, 0, sizeof(*r));
+	if (f)
+		decode_file(&r->ev.obj, f, wr);
+	if (skip_9p(r->ev.obj.on_9p)) {
+		bpf_ringbuf_discard(r, 0);
+		return 0;
+	}
+	stp = open_root_state(tid, f != NULL, wr);
 	fill_hdr(&r->ev, EV_ROOT_ENTER, 0, id, stp);
 	r->sys = sys;
 	r->fd = fd;
@@ -417,9 +462,32 @@ static __always_inline int root_enter(__u32 sys, bool wr, int fd, __u64 buf,
 	r->buf = buf;
 	bpf_get_current_comm(r->comm, sizeof(r->comm));
 	if (f)
-		fill_file(r, f, wr);
+		fill_where(r, f);
 	bpf_ringbuf_submit(r, 0);
 	return 0;
+}
+
+/* Every field of the short form is written: nothing to clear first. */
+static __always_inline void emit_exit(__u8 type, __u8 step, __u64 id, struct task_state *st,
+				      __u8 method, __u64 ip, long ret)
+{
+	struct dt_exit_ev *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+
+	if (!e) {
+		count_lost(st);
+		return;
+	}
+	e->type = type;
+	e->step = step;
+	e->method = method;
+	e->depth = st->depth;
+	e->pid = id >> 32;
+	e->tid = (__u32)id;
+	e->lost = type == EV_ROOT_EXIT ? st->lost : 0;
+	e->ts = bpf_ktime_get_ns();
+	e->ip = ip;
+	e->ret = ret;
+	bpf_ringbuf_submit(e, 0);
 }
 
 static __always_inline int root_exit(long ret)
@@ -427,20 +495,10 @@ static __always_inline int root_exit(long ret)
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)id;
 	struct task_state *st = bpf_map_lookup_elem(&active, &tid);
-	struct dt_event *e;
 
 	if (!st)
 		return 0;
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (e) {
-		__builtin_memset(e, 0, sizeof(*e));
-		fill_hdr(e, EV_ROOT_EXIT, 0, id, st);
-		e->ret = ret;
-		e->lost = st->lost;
-		bpf_ringbuf_submit(e, 0);
-	} else {
-		count_lost(NULL);
-	}
+	emit_exit(EV_ROOT_EXIT, 0, id, st, 0, 0, ret);
 	bpf_map_delete_elem(&active, &tid);
 	return 0;
 }
@@ -665,23 +723,12 @@ static __noinline int step_exit(__u32 step, long ret, __u64 ip, __u8 method)
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)id;
 	struct task_state *st = bpf_map_lookup_elem(&active, &tid);
-	struct dt_event *e;
 
 	if (!st)
 		return 0;
 	if (st->depth > 0)
 		st->depth--;
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		count_lost(st);
-	} else {
-		__builtin_memset(e, 0, sizeof(*e));
-		fill_hdr(e, EV_EXIT, step, id, st);
-		e->method = method;
-		e->ip = ip;
-		e->ret = ret;
-		bpf_ringbuf_submit(e, 0);
-	}
+	emit_exit(EV_EXIT, step, id, st, method, ip, ret);
 	if (st->async_root && st->depth == 0)
 		root_exit(ret);
 	return 0;

@@ -14,6 +14,7 @@
 #include <inttypes.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -518,10 +519,32 @@ static void record_event(struct out_state *s, const void *data, size_t len)
 		s->done = true;
 }
 
+/* The short exit is struct dt_event's first fields, then ret. */
+_Static_assert(offsetof(struct dt_exit_ev, lost) == offsetof(struct dt_event, lost) &&
+	       offsetof(struct dt_exit_ev, ip) == offsetof(struct dt_event, ip) &&
+	       offsetof(struct dt_exit_ev, ret) == offsetof(struct dt_event, args),
+	       "struct dt_exit_ev is not a prefix of struct dt_event");
+
+/* An exit arrives short (struct dt_exit_ev): give it the full layout. */
+static void *dt_event_widen(void *data, size_t *len, struct dt_event *wide)
+{
+	const struct dt_exit_ev *x = data;
+
+	if (*len != sizeof(*x))
+		return data;
+	memset(wide, 0, sizeof(*wide));
+	memcpy(wide, x, offsetof(struct dt_exit_ev, ret));
+	wide->ret = x->ret;
+	*len = sizeof(*wide);
+	return wide;
+}
+
 static int handle_event(void *ctx, void *data, size_t len)
 {
 	struct consumer *k = ctx;
+	struct dt_event wide;
 
+	data = dt_event_widen(data, &len, &wide);
 	if (k->s->rec)
 		record_event(k->s, data, len);
 	else

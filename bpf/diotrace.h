@@ -157,6 +157,26 @@ struct dt_event {
 	struct dt_objdesc obj;
 };
 
+/*
+ * An exit (EV_EXIT, EV_ROOT_EXIT) in the ring buffer: struct dt_event's
+ * fields up to ip, then ret.  An exit decodes no arguments, and a full
+ * event would have the probe clear 170 bytes it never fills.  diotrace
+ * widens it to a struct dt_event as it takes it off the ring buffer
+ * (dt_event_widen()), so nothing past that sees the short form.
+ */
+struct dt_exit_ev {
+	__u8 type;
+	__u8 step;
+	__u8 method;
+	__u8 depth;
+	__u32 pid;
+	__u32 tid;
+	__u32 lost;
+	__u64 ts;
+	__u64 ip;
+	__s64 ret;
+};
+
 struct dt_root {		/* EV_ROOT_ENTER payload follows the common header */
 	struct dt_event ev;
 	__u32 sys;		/* enum dt_sys */

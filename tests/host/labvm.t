@@ -137,6 +137,9 @@ for a in "--timeout abc" "--timeout 0" "--quiet-limit x" "--quiet-limit 0" "--me
 	[ "$rc" = 2 ] && [[ "$out" == "labvm: "* ]] && [ "$(wc -l <<<"$out")" = 1 ]
 	ok $? "labvm $a: exit 2 and one line that says what is wrong ($rc: $out)"
 done
+out=$(DIOLAB_TCG_ICOUNT=x vm/labvm -- true 2>&1 >/dev/null); rc=$?
+[ "$rc" = 2 ] && [[ "$out" == "labvm: DIOLAB_TCG_ICOUNT is a shift"* ]] && [ "$(wc -l <<<"$out")" = 1 ]
+ok $? "DIOLAB_TCG_ICOUNT=x: exit 2 and one line that says what is wrong ($rc: $out)"
 # A missing package: QEMU not on PATH (every other program still is).
 nq=$top/build/tmp/path-without-qemu
 rm -rf "$nq" && mkdir -p "$nq"
