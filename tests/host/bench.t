@@ -268,31 +268,28 @@ grep -q '^| diotrace | 67500 | 37000 (36000-38000) | 0.074 (0.072-0.076) |$' "$f
 ok $? "... its instruction table gives diotrace's instructions per write and what it added"
 grep -q '^| diotrace | 275.0 | 165.0 (150.0-180.0) | 36.0 (30.0-42.0) | 129.0 | 0.055 (0.050-0.060) |$' "$fx/dt/diotrace.md"
 ok $? "... its table splits diotrace's added time into the writer's and the consumer's"
-sed -i 's/^cpu diotrace 2 162000/cpu diotrace 2 400000/' "$fx/dt.raw"
-BENCH_KERNEL=k BENCH_OUT=$fx/dt DIOTRACE_BENCH_RAW=$fx/dt.raw bench/diotrace.bench 2>"$fx/err"
+# dt_again SED: doctor the made-up lines with SED, then report them again
+dt_again() {
+	sed -i "$1" "$fx/dt.raw"
+	BENCH_KERNEL=k BENCH_OUT=$fx/dt DIOTRACE_BENCH_RAW=$fx/dt.raw bench/diotrace.bench 2>"$fx/err"
+}
+dt_again 's/^cpu diotrace 2 162000/cpu diotrace 2 400000/'
 is "$(jq -c '[.writer_diotrace_over_function_graph, .goal_met]' "$fx/dt/diotrace.json" 2>/dev/null)" '[0.225,true]' \
 	"... 0.4 of function_graph's in the writer's TCG time in one repetition: median 0.225, reported, not judged"
-sed -i 's/^icount cpu diotrace 2 69000/icount cpu diotrace 2 231000/' "$fx/dt.raw"
-BENCH_KERNEL=k BENCH_OUT=$fx/dt DIOTRACE_BENCH_RAW=$fx/dt.raw bench/diotrace.bench 2>"$fx/err"
+dt_again 's/^icount cpu diotrace 2 69000/icount cpu diotrace 2 231000/'
 is "$(jq -c '[.instructions_diotrace_over_function_graph, .instructions_diotrace_over_bpftrace, .goal_met]' "$fx/dt/diotrace.json" 2>/dev/null)" '[0.236,2.95,false]' \
 	"... 0.4 of function_graph's instructions in one repetition: median 0.236 (and 5 of bpftrace's: 2.95), missed"
 is "$(cut -f4 "$fx/dt/diotrace.goals" | head -2 | tr '\n' ' ')" "no no " "... both instruction goal lines say missed"
-sed -i '/^icount cpu /d; /^cpu /d' "$fx/dt.raw"
-BENCH_KERNEL=k BENCH_OUT=$fx/dt DIOTRACE_BENCH_RAW=$fx/dt.raw bench/diotrace.bench 2>"$fx/err"
+dt_again '/^icount cpu /d; /^cpu /d'
 is "$(jq -c '[.writer_diotrace_over_function_graph, .instructions_diotrace_over_function_graph, .goal_met]' "$fx/dt/diotrace.json" 2>/dev/null)" '[-1,-1,false]' \
 	"... a run with no instruction counts (made before they were measured): missed, not guessed"
-sed -i 's/^icount lost 2 0/icount lost 2 5/' "$fx/dt.raw"
-BENCH_KERNEL=k BENCH_OUT=$fx/dt DIOTRACE_BENCH_RAW=$fx/dt.raw bench/diotrace.bench 2>"$fx/err"
+dt_again 's/^icount lost 2 0/icount lost 2 5/'
 is "$(jq -r '.lost' "$fx/dt/diotrace.json" 2>/dev/null)" 5 "... events lost in the -icount guest count as lost"
-sed -i '/^icount lost 2/d' "$fx/dt.raw"
-BENCH_KERNEL=k BENCH_OUT=$fx/dt DIOTRACE_BENCH_RAW=$fx/dt.raw bench/diotrace.bench 2>"$fx/err"
+dt_again '/^icount lost 2/d'
 is "$(jq -r '.lost' "$fx/dt/diotrace.json" 2>/dev/null)" -1 "... a diotrace run of the -icount guest that never reported its lost count: lost is -1"
-sed -i '/^icount /d' "$fx/dt.raw"
-sed -i 's/^lost 2 0/lost 2 3/' "$fx/dt.raw"
-BENCH_KERNEL=k BENCH_OUT=$fx/dt DIOTRACE_BENCH_RAW=$fx/dt.raw bench/diotrace.bench 2>"$fx/err"
+dt_again '/^icount /d; s/^lost 2 0/lost 2 3/'
 is "$(jq -c '[.lost, .goal_met]' "$fx/dt/diotrace.json" 2>/dev/null)" '[3,false]' "... 3 events lost in one repetition: missed"
-sed -i '/^lost 2/d' "$fx/dt.raw"
-BENCH_KERNEL=k BENCH_OUT=$fx/dt DIOTRACE_BENCH_RAW=$fx/dt.raw bench/diotrace.bench 2>"$fx/err"
+dt_again '/^lost 2/d'
 is "$(jq -c '[.lost, .goal_met]' "$fx/dt/diotrace.json" 2>/dev/null)" '[-1,false]' "... a repetition that never reported its lost count: missed"
 # dtape: the two bounds predict direct/buffered for writes, pair by pair:
 # 1 + bound/ubound is 2 in the first repetition and 3 in the second, where
