@@ -208,10 +208,10 @@ static __always_inline void decode_inode(struct dt_objdesc *o, struct inode *ino
 
 #define DT_V9FS_MAGIC 0x01021997	/* uapi magic.h */
 
-static __always_inline void decode_file(struct dt_objdesc *o, struct file *f, bool wr)
+/* A file whose inode and superblock the caller has read already. */
+static __always_inline void decode_file_sb(struct dt_objdesc *o, struct file *f,
+					   struct inode *inode, struct super_block *sb, bool wr)
 {
-	struct inode *inode = BPF_CORE_READ(f, f_inode);
-	struct super_block *sb = BPF_CORE_READ(inode, i_sb);
 	struct address_space *m = BPF_CORE_READ(f, f_mapping);
 
 	o->has_file = 1;
@@ -228,6 +228,13 @@ static __always_inline void decode_file(struct dt_objdesc *o, struct file *f, bo
 	o->mapped = BPF_CORE_READ(m, i_mmap.rb_root.rb_node) != NULL;
 	/* 6.12 ext4/xfs/bdev have no ->direct_IO; 0 then means "none". */
 	o->fn2 = (__u64)BPF_CORE_READ(m, a_ops, direct_IO);
+}
+
+static __always_inline void decode_file(struct dt_objdesc *o, struct file *f, bool wr)
+{
+	struct inode *inode = BPF_CORE_READ(f, f_inode);
+
+	decode_file_sb(o, f, inode, BPF_CORE_READ(inode, i_sb), wr);
 }
 
 static __always_inline void decode_bio(struct dt_objdesc *o, struct bio *bio)
@@ -390,44 +397,16 @@ static __always_inline void fill_file(struct dt_root *r, struct file *f, bool wr
 	fill_where(r, f);
 }
 
-/*
- * The lab VM's root file system is the host's, over 9p: every program
- * start reads its libraries there, and on 6.12 netfs pins the reader's
- * buffer for each read, which would bury the trees the student asked for.
- * Left out unless --include-9p, and counted.
- */
-static __always_inline bool skip_9p(bool on_9p)
-{
-	__u32 k = 0;
-	__u64 *v;
-
-	if (!on_9p || (filter_flags & DT_F_9P))
-		return false;
-	v = bpf_map_lookup_elem(&skipped_9p, &k);
-	if (v)
-		(*v)++;
-	return true;
-}
-
-/* The calling thread's tree is open from here to root_exit(). */
-static __always_inline struct task_state *open_root_state(__u32 tid, bool has_file, bool wr)
-{
-	struct task_state st = {};
-
-	st.root_ts = bpf_ktime_get_ns();
-	st.has_file = has_file;
-	st.is_write = wr;
-	bpf_map_update_elem(&active, &tid, &st, BPF_ANY);
-	return bpf_map_lookup_elem(&active, &tid);
-}
-
 static __always_inline int root_enter(__u32 sys, bool wr, int fd, __u64 buf,
 				      __u64 count, __s64 off)
 {
 	__u64 id = bpf_get_current_pid_tgid();
+	struct task_state st = {};
 	struct task_state *stp;
 	struct dt_root *r;
 	struct file *f = NULL;
+	struct inode *inode = NULL;
+	struct super_block *sb = NULL;
 	__u32 tid = (__u32)id;
 
 	if (!(filter_flags & (wr ? DT_F_WRITE : DT_F_READ)))
@@ -436,24 +415,34 @@ static __always_inline int root_enter(__u32 sys, bool wr, int fd, __u64 buf,
 		return 0;
 	if (sys != SYS_IO_SUBMIT && sys != SYS_IO_URING_ENTER)
 		f = fd_file(fd);
+	/* the 9p test and the decode below share these two reads */
+	if (f) {
+		inode = BPF_CORE_READ(f, f_inode);
+		sb = BPF_CORE_READ(inode, i_sb);
+	}
+	/* The lab VM's root file system is the host's, over 9p: every program
+	 * start reads its libraries there, and on 6.12 netfs pins the reader's
+	 * buffer for each read, which would bury the trees the student asked
+	 * for.  Left out unless --include-9p. */
+	if (f && !(filter_flags & DT_F_9P) && BPF_CORE_READ(sb, s_magic) == DT_V9FS_MAGIC) {
+		__u32 k = 0;
+		__u64 *v = bpf_map_lookup_elem(&skipped_9p, &k);
+
+		if (v)
+			(*v)++;
+		return 0;
+	}
+	st.root_ts = bpf_ktime_get_ns();
+	st.has_file = f != NULL;
+	st.is_write = wr;
+	bpf_map_update_elem(&active, &tid, &st, BPF_ANY);
+	stp = bpf_map_lookup_elem(&active, &tid);
 	r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
 	if (!r) {
-		/* no room for the root: its tree opens, its events lost */
-		if (!skip_9p(f && BPF_CORE_READ(f, f_inode, i_sb, s_magic) == DT_V9FS_MAGIC))
-			count_lost(open_root_state(tid, f != NULL, wr));
+		count_lost(stp);
 		return 0;
 	}
-	/* The file is decoded straight into the event, which also says
-	 * whether it is on 9p: read once, not once for the test and once
-	 * for the tree. */
 	__builtin_memset(r, 0, sizeof(*r));
-	if (f)
-		decode_file(&r->ev.obj, f, wr);
-	if (skip_9p(r->ev.obj.on_9p)) {
-		bpf_ringbuf_discard(r, 0);
-		return 0;
-	}
-	stp = open_root_state(tid, f != NULL, wr);
 	fill_hdr(&r->ev, EV_ROOT_ENTER, 0, id, stp);
 	r->sys = sys;
 	r->fd = fd;
@@ -461,8 +450,10 @@ static __always_inline int root_enter(__u32 sys, bool wr, int fd, __u64 buf,
 	r->offset = off;
 	r->buf = buf;
 	bpf_get_current_comm(r->comm, sizeof(r->comm));
-	if (f)
+	if (f) {
+		decode_file_sb(&r->ev.obj, f, inode, sb, wr);
 		fill_where(r, f);
+	}
 	bpf_ringbuf_submit(r, 0);
 	return 0;
 }
