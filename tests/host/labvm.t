@@ -5,6 +5,7 @@
 # Ctrl-C, says what is missing (QEMU, disk space) and leaves no QEMU; and
 # labvm's and labfs's answers to bad arguments.
 . "$(dirname "$0")/../lib/host.sh"
+. tests/lib/guest-crash.sh
 
 labvm() { vm/labvm "$@" </dev/null; }
 # QEMU processes of one labvm run, found by its console log's path (other
@@ -25,10 +26,24 @@ for k in $kernels; do
 	# otherwise.
 	want=kprobes host_attach=
 	[ "$k" = "$over" ] && want=fentry host_attach=fentry
-	out=$(DIOTRACE_ATTACH=$host_attach labvm --accel tcg --kernel "$k" -- \
-		sh -c "uname -r; echo to-stderr >&2; uname -r > $f; printf '%s\n' \"\$@\"; echo \"attach=\$DIOTRACE_ATTACH\"; exit 42" \
-		sh 'a b' '"c"	$HOME' 2>build/tmp/labvm-stderr)
-	rc=$?
+	# Under TCG, Debian's 6.12 has now and then oopsed at boot outside
+	# anything the kit loads (cryptomgr_test, in a clean run): such a
+	# death boots again once, as tests/lib/vm-suite.sh does, and is
+	# listed at the end of the run.
+	clog=$top/build/tmp/labvm-first-$k.log
+	for try in 1 2; do
+		out=$(DIOTRACE_ATTACH=$host_attach labvm --accel tcg --kernel "$k" --log "$clog" -- \
+			sh -c "uname -r; echo to-stderr >&2; uname -r > $f; printf '%s\n' \"\$@\"; echo \"attach=\$DIOTRACE_ATTACH\"; exit 42" \
+			sh 'a b' '"c"	$HOME' 2>build/tmp/labvm-stderr)
+		rc=$?
+		[ "$rc" = 125 ] && [ "$try" = 1 ] && ! kit_in_crash "$clog" || break
+		why=$(crash_report "$clog")
+		diag "$k: the guest died outside the kit's modules (${why:-no kernel report}); it boots again"
+		mv "$clog" "${clog%.log}-died.log"
+		mkdir -p build/test-results
+		echo "the lab VM ($k) died in host/labvm.t's first boot, outside the kit's modules: ${why:-no kernel report}; console log build/tmp/labvm-first-$k-died.log; it ran again on a fresh boot" \
+			>>build/test-results/guest-crashes.txt
+	done
 	is "$rc" 42 "$k: boots, and the command's exit status (42) comes back"
 	is "$(sed -n 1p <<<"$out")" "$k" "$k: stdout comes back, and the guest runs the chosen kernel"
 	# The guest must not re-expand $HOME: labvm passes arguments, not a string.

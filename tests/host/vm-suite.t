@@ -21,10 +21,15 @@ is "$(crash_report $crashes/double-fault-6.12.log)" \
 is "$(crash_report $crashes/oops-in-dtape-6.1.log)" \
 	"BUG: unable to handle page fault for address: ffffc90000a41000 at memcpy_orig+0x31/0x140" \
 	"crash report: the first line of the report, not the panic after it"
+is "$(crash_report $crashes/oops-cryptomgr-boot-6.12.log)" \
+	"BUG: kernel NULL pointer dereference, address: 0000000000000000 at wake_up_q+0x34/0x90" \
+	"crash report: a NULL dereference in a kthread at boot"
 kit_in_crash $crashes/double-fault-6.12.log
 is $? 1 "a crash with no module loaded is outside the kit"
 kit_in_crash $crashes/oops-beside-dtape-6.12.log
 is $? 1 "a crash with dtape loaded but not in the call trace is outside the kit"
+kit_in_crash $crashes/oops-cryptomgr-boot-6.12.log
+is $? 1 "an oops at boot, before the command (cryptomgr_test, in host/labvm.t's first boot), is outside the kit"
 kit_in_crash $crashes/oops-in-dtape-6.1.log
 is $? 0 "a crash with dtape in the call trace is the kit's"
 : >build/tmp/empty-console.log

@@ -1,34 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
-# One lab kernel's VM suite for tests/run: vm_suite, and how it reads a
-# guest's death from its console log.  Sourced; the caller sets $top,
+# One lab kernel's VM suite for tests/run: vm_suite, which reruns a file
+# once when the guest dies outside the kit.  Sourced; the caller sets $top,
 # $results and $T and has sourced vm/kernel-paths.  LABVM=PROGRAM stands in
 # for vm/labvm (tests/host/vm-suite.t gives it a guest that dies).
 
-# crash_report LOG: what took a guest down, in one line, from its console
-# log: the kernel's first report and the function it was in.  The failure
-# list carries it, because a CI log may keep little more than that list.
-crash_report() {
-	awk '!what && /Kernel panic|BUG:|Oops|general protection|WARNING:/ {
-			sub(/^\[ *[0-9.]+\] /, ""); what = $0 }
-		what && !rip && /RIP: 0010:/ { sub(/.*RIP: 0010:/, ""); rip = $0 }
-		END {
-			sub(/[ \t\r]+$/, "", what); sub(/[ \t\r]+$/, "", rip)
-			if (what) printf "%s%s", what, rip ? " at " rip : "" }' "$1"
-}
-
-# kit_in_crash LOG: whether the first report's registers or call trace are
-# in an out-of-tree module (dtape, a lab's module): flagged (O) in the
-# report's "Modules linked in:" line.
-kit_in_crash() {
-	awk '/Kernel panic|BUG:|Oops|general protection|WARNING:/ { s = 1 }
-		s && /Modules linked in:/ {
-			for (i = 1; i <= NF; i++)
-				if ($i ~ /\([A-Z+-]*O[A-Z+-]*\)$/) { m = $i; sub(/\(.*/, "", m); oot[m] = 1 } }
-		s && match($0, /\[[A-Za-z0-9_]+( [0-9a-f]+)?\]$/) {
-			m = substr($0, RSTART + 1, RLENGTH - 2); sub(/ .*/, "", m); seen[m] = 1 }
-		s && ++n > 80 { exit }
-		END { for (m in seen) if (m in oot) found = 1; exit !found }' "$1"
-}
+. "$top/tests/lib/guest-crash.sh"
 
 # boot_section K NAME BOOT ok|not ok TEXT: the TAP section of one boot of
 # kernel K's suite (or its part NAME).  A guest that never booted printed no
