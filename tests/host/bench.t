@@ -111,6 +111,17 @@ for c in dtape dtape-stream diotrace; do
 	grep -qF "(${svg##*/})" "$md"
 	ok $? "chart $c: embedded in the Markdown report"
 done
+grep -q 'instructions added in the writer' "${json%.json}-diotrace.svg" 2>/dev/null &&
+	grep -q 'TCG time added' "${json%.json}-diotrace.svg"
+ok $? "chart diotrace: draws the instructions the goals count, beside the TCG time"
+# A report from before the -icount guest draws the time alone.
+mkdir -p "$top/build/tmp"
+pl=$(mktemp -d "$top/build/tmp/bench-plot.XXXXXX")
+jq '.benchmarks.diotrace | with_entries(select(.key | test("instructions") | not))' "$json" >"$pl/diotrace.json"
+bench/plot "$pl" "$pl/old" >/dev/null 2>&1
+! grep -q 'instructions added' "$pl/old-diotrace.svg" 2>/dev/null && grep -q 'TCG time added' "$pl/old-diotrace.svg" 2>/dev/null
+ok $? "chart diotrace: a report without instruction counts draws the time panel alone"
+rm -rf "$pl"
 deaths=$(jq -r '.guest_deaths | length' "$json" 2>/dev/null)
 ok "$([[ "$deaths" =~ ^[0-9]+$ ]] && echo 0 || echo 1)" "the report counts the guests that died (${deaths:-no guest_deaths})"
 grep -q '^## Guest crashes' "$md"
