@@ -42,14 +42,41 @@ struct task_state {
 	__u8 async_root;
 	__u8 is_write;
 	__u8 has_file;		/* the tree's root names its file */
+	__u8 on;		/* inside a traced syscall (a tree is open) */
 };
 
+/*
+ * Task storage, not a hash keyed by thread id: every step program looks
+ * its task up, and task storage finds it from the task itself, about 45
+ * instructions cheaper a lookup.  A task keeps its storage between
+ * syscalls (on = 0) rather than allocating it again for each.
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 8192);
-	__type(key, __u32);
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
 	__type(value, struct task_state);
 } active SEC(".maps");
+
+/* The open tree of the current task, or NULL. */
+static __always_inline struct task_state *active_get(void)
+{
+	struct task_state *st = bpf_task_storage_get(&active, bpf_get_current_task_btf(), 0, 0);
+
+	return st && st->on ? st : NULL;
+}
+
+static __always_inline struct task_state *active_start(struct task_state *init)
+{
+	struct task_state *st = bpf_task_storage_get(&active, bpf_get_current_task_btf(), 0,
+						     BPF_LOCAL_STORAGE_GET_F_CREATE);
+
+	if (st) {
+		*st = *init;
+		st->on = 1;
+	}
+	return st;
+}
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -166,124 +193,271 @@ static __always_inline __u8 map_iter(__u8 t)
 	return DT_ITER_UNKNOWN;
 }
 
-static __always_inline void decode_iter(struct dt_iodesc *io, struct iov_iter *it)
-{
-	const struct iovec *iov = NULL;
+/*
+ * A struct's fields come out of one copy of its head: one
+ * bpf_probe_read_kernel() per struct instead of one per field.  Each call
+ * costs the traced program some hundred instructions, eight more bytes in
+ * the same call about five.  Offsets and sizes are the running kernel's
+ * (CO-RE), so one object reads both 6.1's layouts and 6.12's.  A reader
+ * copies its struct up to the end of the last field it takes (HEAD_END),
+ * never past it: an iov_iter or kiocb may sit at the top of a stack.
+ */
+#define DT_HEAD_MAX 256
 
+struct dt_head {
+	__u64 w[DT_HEAD_MAX / 8];	/* aligned for every field in it */
+};
+
+#define HEAD_END(type, field) \
+	(bpf_core_field_offset(type, field) + bpf_core_field_size(type, field))
+#define HEAD_GET(h, type, field) \
+	head_get(h, bpf_core_field_offset(type, field), bpf_core_field_size(type, field))
+
+static __always_inline __u32 max_u32(__u32 a, __u32 b)
+{
+	return a > b ? a : b;
+}
+
+static __always_inline void head_read(struct dt_head *h, const void *p, __u32 len)
+{
+	if (len > DT_HEAD_MAX)
+		len = DT_HEAD_MAX;
+	bpf_probe_read_kernel(h->w, len, p);
+}
+
+static __always_inline __u64 head_get(const struct dt_head *h, __u32 off, __u32 size)
+{
+	const __u8 *b = (const __u8 *)h->w;
+
+	if (off >= DT_HEAD_MAX || size > DT_HEAD_MAX - off)
+		return 0;
+	switch (size) {
+	case 1:
+		return b[off];
+	case 2:
+		return *(const __u16 *)(b + off);
+	case 4:
+		return *(const __u32 *)(b + off);
+	case 8:
+		return *(const __u64 *)(b + off);
+	}
+	return 0;
+}
+
+static __always_inline void decode_iter(struct dt_iodesc *io, struct iov_iter *it,
+					struct dt_head *h)
+{
+	bool new_iov = bpf_core_field_exists(struct iov_iter___new, __iov);
+	__u32 len = max_u32(HEAD_END(struct iov_iter, count), HEAD_END(struct iov_iter, nr_segs));
+	__u64 iov = 0;
+
+	len = max_u32(len, HEAD_END(struct iov_iter, ubuf));
+	if (new_iov)
+		len = max_u32(len, HEAD_END(struct iov_iter___new, __iov));
+	else
+		len = max_u32(len, HEAD_END(struct iov_iter___old, iov));
+	head_read(h, it, len);
 	io->has_iter = 1;
-	io->iter_type = map_iter(BPF_CORE_READ(it, iter_type));
-	io->data_source = BPF_CORE_READ(it, data_source);
-	io->count = BPF_CORE_READ(it, count);
-	io->nr_segs = BPF_CORE_READ(it, nr_segs);
+	io->iter_type = map_iter(HEAD_GET(h, struct iov_iter, iter_type));
+	io->data_source = HEAD_GET(h, struct iov_iter, data_source);
+	io->count = HEAD_GET(h, struct iov_iter, count);
+	io->nr_segs = HEAD_GET(h, struct iov_iter, nr_segs);
 	if (io->iter_type == DT_ITER_UBUF) {
-		io->uaddr = (__u64)BPF_CORE_READ(it, ubuf);
+		io->uaddr = HEAD_GET(h, struct iov_iter, ubuf);
 	} else if (io->iter_type == DT_ITER_IOVEC) {
-		if (bpf_core_field_exists(struct iov_iter___new, __iov))
-			iov = BPF_CORE_READ((struct iov_iter___new *)it, __iov);
+		if (new_iov)
+			iov = HEAD_GET(h, struct iov_iter___new, __iov);
 		else
-			iov = BPF_CORE_READ((struct iov_iter___old *)it, iov);
-		if (iov)
-			io->uaddr = (__u64)BPF_CORE_READ(iov, iov_base);
+			iov = HEAD_GET(h, struct iov_iter___old, iov);
+		if (iov) {
+			const struct iovec *v = (const struct iovec *)iov;
+
+			io->uaddr = (__u64)BPF_CORE_READ(v, iov_base);
+		}
 	}
 }
 
-/*
- * Each pointer in a chain is read once and kept: every BPF_CORE_READ hop is
- * a bpf_probe_read_kernel() call, some fifty instructions, and a write
- * decodes its file twice (its root and vfs_write).
- */
-static __always_inline void decode_inode_sb(struct dt_objdesc *o, struct inode *inode,
-					    struct super_block *sb)
+static __always_inline void decode_kiocb(struct dt_iodesc *io, struct kiocb *iocb,
+					 struct dt_head *h)
 {
-	o->ino = BPF_CORE_READ(inode, i_ino);
-	o->dev = BPF_CORE_READ(sb, s_dev);
-	o->isize = BPF_CORE_READ(inode, i_size);
-	o->nrpages = BPF_CORE_READ(inode, i_mapping, nrpages);
+	head_read(h, iocb, max_u32(HEAD_END(struct kiocb, ki_pos), HEAD_END(struct kiocb, ki_flags)));
+	io->has_iocb = 1;
+	io->pos = HEAD_GET(h, struct kiocb, ki_pos);
+	io->ki_flags = HEAD_GET(h, struct kiocb, ki_flags);
 }
 
-static __always_inline void decode_inode(struct dt_objdesc *o, struct inode *inode)
-{
-	decode_inode_sb(o, inode, BPF_CORE_READ(inode, i_sb));
-}
+/* What a file's decode and its tree's root take from its file, inode and
+ * superblock heads. */
+struct file_ptrs {
+	struct inode *inode;
+	struct address_space *mapping;		/* the file's */
+	struct address_space *i_mapping;	/* the inode's: differs for a block device */
+	const struct file_operations *op;
+	struct dentry *dentry;
+	struct vfsmount *mnt;
+	__u64 ino;
+	__s64 isize;
+	__u64 magic;
+	__u32 dev;
+	__u32 flags;
+};
 
 #define DT_V9FS_MAGIC 0x01021997	/* uapi magic.h */
 
-/* A file whose inode and superblock the caller has read already. */
-static __always_inline void decode_file_sb(struct dt_objdesc *o, struct file *f,
-					   struct inode *inode, struct super_block *sb, bool wr)
+static __always_inline void read_inode(struct file_ptrs *fp, struct inode *inode,
+				       struct dt_head *h)
 {
-	struct address_space *m = BPF_CORE_READ(f, f_mapping);
+	__u32 len = max_u32(HEAD_END(struct inode, i_sb), HEAD_END(struct inode, i_mapping));
+	struct super_block *sb;
+
+	len = max_u32(len, max_u32(HEAD_END(struct inode, i_ino), HEAD_END(struct inode, i_size)));
+	head_read(h, inode, len);
+	fp->inode = inode;
+	fp->ino = HEAD_GET(h, struct inode, i_ino);
+	fp->isize = HEAD_GET(h, struct inode, i_size);
+	fp->i_mapping = (struct address_space *)HEAD_GET(h, struct inode, i_mapping);
+	sb = (struct super_block *)HEAD_GET(h, struct inode, i_sb);
+	head_read(h, sb, max_u32(HEAD_END(struct super_block, s_dev),
+				 HEAD_END(struct super_block, s_magic)));
+	fp->dev = HEAD_GET(h, struct super_block, s_dev);
+	fp->magic = HEAD_GET(h, struct super_block, s_magic);
+}
+
+/* A file's own pointers, then its inode's and superblock's heads. */
+static __always_inline void read_file(struct file_ptrs *fp, struct file *f, struct dt_head *h)
+{
+	__u32 len = max_u32(HEAD_END(struct file, f_inode), HEAD_END(struct file, f_mapping));
+
+	len = max_u32(len, max_u32(HEAD_END(struct file, f_op), HEAD_END(struct file, f_flags)));
+	len = max_u32(len, max_u32(HEAD_END(struct file, f_path.mnt),
+				   HEAD_END(struct file, f_path.dentry)));
+	head_read(h, f, len);
+	fp->mapping = (struct address_space *)HEAD_GET(h, struct file, f_mapping);
+	fp->op = (const struct file_operations *)HEAD_GET(h, struct file, f_op);
+	fp->flags = HEAD_GET(h, struct file, f_flags);
+	fp->mnt = (struct vfsmount *)HEAD_GET(h, struct file, f_path.mnt);
+	fp->dentry = (struct dentry *)HEAD_GET(h, struct file, f_path.dentry);
+	read_inode(fp, (struct inode *)HEAD_GET(h, struct file, f_inode), h);
+}
+
+static __always_inline void decode_inode_fp(struct dt_objdesc *o, struct file_ptrs *fp)
+{
+	o->ino = fp->ino;
+	o->dev = fp->dev;
+	o->isize = fp->isize;
+}
+
+static __always_inline void decode_file_fp(struct dt_objdesc *o, struct file_ptrs *fp,
+					   bool wr, struct dt_head *h)
+{
+	__u32 len = max_u32(HEAD_END(struct address_space, i_mmap.rb_root.rb_node),
+			    HEAD_END(struct address_space, nrpages));
+	const struct file_operations *op = fp->op;
+	struct address_space *im = fp->i_mapping;
+	const struct address_space_operations *aops;
 
 	o->has_file = 1;
 	o->has_mapping = 1;
-	o->f_flags = BPF_CORE_READ(f, f_flags);
-	o->on_9p = BPF_CORE_READ(sb, s_magic) == DT_V9FS_MAGIC;
-	decode_inode_sb(o, inode, sb);
+	o->f_flags = fp->flags;
+	o->on_9p = fp->magic == DT_V9FS_MAGIC;
+	decode_inode_fp(o, fp);
 	if (wr)
-		o->fn1 = (__u64)BPF_CORE_READ(f, f_op, write_iter);
+		o->fn1 = (__u64)BPF_CORE_READ(op, write_iter);
 	else
-		o->fn1 = (__u64)BPF_CORE_READ(f, f_op, read_iter);
+		o->fn1 = (__u64)BPF_CORE_READ(op, read_iter);
+	head_read(h, fp->mapping, max_u32(len, HEAD_END(struct address_space, a_ops)));
 	/* mapping_mapped(): someone has it mmapped, so user space should look
 	 * now for who, while they are certainly still alive. */
-	o->mapped = BPF_CORE_READ(m, i_mmap.rb_root.rb_node) != NULL;
+	o->mapped = HEAD_GET(h, struct address_space, i_mmap.rb_root.rb_node) != 0;
+	/* The inode's page count, as for an inode argument: the file's
+	 * mapping is the inode's except on a block device node. */
+	if (im == fp->mapping)
+		o->nrpages = HEAD_GET(h, struct address_space, nrpages);
+	else
+		o->nrpages = BPF_CORE_READ(im, nrpages);
+	aops = (const struct address_space_operations *)HEAD_GET(h, struct address_space, a_ops);
 	/* 6.12 ext4/xfs/bdev have no ->direct_IO; 0 then means "none". */
-	o->fn2 = (__u64)BPF_CORE_READ(m, a_ops, direct_IO);
+	o->fn2 = (__u64)BPF_CORE_READ(aops, direct_IO);
 }
 
-static __always_inline void decode_file(struct dt_objdesc *o, struct file *f, bool wr)
+static __always_inline void decode_file(struct dt_objdesc *o, struct file *f, bool wr,
+					struct dt_head *h)
 {
-	struct inode *inode = BPF_CORE_READ(f, f_inode);
+	struct file_ptrs fp = {};
 
-	decode_file_sb(o, f, inode, BPF_CORE_READ(inode, i_sb), wr);
+	read_file(&fp, f, h);
+	decode_file_fp(o, &fp, wr, h);
 }
 
-static __always_inline void decode_bio(struct dt_objdesc *o, struct bio *bio)
+static __always_inline void decode_inode(struct dt_objdesc *o, struct inode *inode,
+					 struct dt_head *h)
 {
+	struct file_ptrs fp = {};
+	struct address_space *im;
+
+	read_inode(&fp, inode, h);
+	decode_inode_fp(o, &fp);
+	im = fp.i_mapping;
+	o->nrpages = BPF_CORE_READ(im, nrpages);
+}
+
+static __always_inline void decode_bio(struct dt_objdesc *o, struct bio *bio, struct dt_head *h)
+{
+	__u32 len = max_u32(HEAD_END(struct bio, bi_iter.bi_sector), HEAD_END(struct bio, bi_iter.bi_size));
+	struct block_device *bdev;
+
+	len = max_u32(len, max_u32(HEAD_END(struct bio, bi_opf), HEAD_END(struct bio, bi_flags)));
+	len = max_u32(len, max_u32(HEAD_END(struct bio, bi_vcnt), HEAD_END(struct bio, bi_bdev)));
+	head_read(h, bio, len);
 	o->has_bio = 1;
-	o->sector = BPF_CORE_READ(bio, bi_iter.bi_sector);
-	o->bi_size = BPF_CORE_READ(bio, bi_iter.bi_size);
-	o->bi_opf = BPF_CORE_READ(bio, bi_opf);
-	o->bi_flags = BPF_CORE_READ(bio, bi_flags);
-	o->bi_vcnt = BPF_CORE_READ(bio, bi_vcnt);
-	o->dev = BPF_CORE_READ(bio, bi_bdev, bd_dev);
+	o->sector = HEAD_GET(h, struct bio, bi_iter.bi_sector);
+	o->bi_size = HEAD_GET(h, struct bio, bi_iter.bi_size);
+	o->bi_opf = HEAD_GET(h, struct bio, bi_opf);
+	o->bi_flags = HEAD_GET(h, struct bio, bi_flags);
+	o->bi_vcnt = HEAD_GET(h, struct bio, bi_vcnt);
+	bdev = (struct block_device *)HEAD_GET(h, struct bio, bi_bdev);
+	o->dev = BPF_CORE_READ(bdev, bd_dev);
 }
 
-static __always_inline void decode(struct dt_event *e, __u32 step, __u64 *a, bool wr)
+static __always_inline void decode(struct dt_event *e, __u32 step, __u64 *a, bool wr,
+				   struct dt_head *h)
 {
 	__s8 i;
 
 	if (step >= DT_STEP__N)
 		return;
 	i = cfg[step].iocb_arg;
-	if (i >= 0 && i < DT_NARGS) {
-		struct kiocb *iocb = (struct kiocb *)a[i];
-
-		e->io.has_iocb = 1;
-		e->io.pos = BPF_CORE_READ(iocb, ki_pos);
-		e->io.ki_flags = BPF_CORE_READ(iocb, ki_flags);
-	}
+	if (i >= 0 && i < DT_NARGS)
+		decode_kiocb(&e->io, (struct kiocb *)a[i], h);
 	i = cfg[step].iter_arg;
 	if (i >= 0 && i < DT_NARGS)
-		decode_iter(&e->io, (struct iov_iter *)a[i]);
+		decode_iter(&e->io, (struct iov_iter *)a[i], h);
 	i = cfg[step].file_arg;
 	if (i >= 0 && i < DT_NARGS)
-		decode_file(&e->obj, (struct file *)a[i], wr);
+		decode_file(&e->obj, (struct file *)a[i], wr, h);
 	i = cfg[step].mapping_arg;
 	if (i >= 0 && i < DT_NARGS) {
 		struct address_space *m = (struct address_space *)a[i];
 
+		head_read(h, m, max_u32(HEAD_END(struct address_space, host),
+					HEAD_END(struct address_space, nrpages)));
 		e->obj.has_mapping = 1;
-		decode_inode(&e->obj, BPF_CORE_READ(m, host));
-		e->obj.nrpages = BPF_CORE_READ(m, nrpages);
+		e->obj.nrpages = HEAD_GET(h, struct address_space, nrpages);
+		{
+			struct file_ptrs fp = {};
+
+			read_inode(&fp, (struct inode *)HEAD_GET(h, struct address_space, host), h);
+			decode_inode_fp(&e->obj, &fp);
+		}
 	}
 	i = cfg[step].inode_arg;
 	if (i >= 0 && i < DT_NARGS) {
 		e->obj.has_mapping = 1;
-		decode_inode(&e->obj, (struct inode *)a[i]);
+		decode_inode(&e->obj, (struct inode *)a[i], h);
 	}
 	i = cfg[step].bio_arg;
 	if (i >= 0 && i < DT_NARGS)
-		decode_bio(&e->obj, (struct bio *)a[i]);
+		decode_bio(&e->obj, (struct bio *)a[i], h);
 }
 
 static __always_inline void fill_hdr(struct dt_event *e, __u8 type, __u8 step,
@@ -302,6 +476,26 @@ static __always_inline void fill_hdr(struct dt_event *e, __u8 type, __u8 step,
 /* Mounts stacked on one dentry that the walk below climbs through. */
 #define DT_MOUNT_HOPS 4
 
+/* A mount's place in the tree, from one read of its head (its struct
+ * vfsmount is inside it). */
+struct mount_at {
+	struct mount *mnt;
+	struct mount *parent;
+	struct dentry *mountpoint;	/* where it sits in its parent */
+	struct dentry *root;		/* its own root dentry */
+};
+
+static __always_inline void read_mount(struct mount_at *m, struct mount *mnt, struct dt_head *h)
+{
+	__u32 len = max_u32(HEAD_END(struct mount, mnt_parent), HEAD_END(struct mount, mnt_mountpoint));
+
+	head_read(h, mnt, max_u32(len, HEAD_END(struct mount, mnt.mnt_root)));
+	m->mnt = mnt;
+	m->parent = (struct mount *)HEAD_GET(h, struct mount, mnt_parent);
+	m->mountpoint = (struct dentry *)HEAD_GET(h, struct mount, mnt_mountpoint);
+	m->root = (struct dentry *)HEAD_GET(h, struct mount, mnt.mnt_root);
+}
+
 /*
  * Before a path component: stop at the task's root, and climb from a
  * mount's root to its mountpoint in the parent mount.  False where the
@@ -311,47 +505,48 @@ static __always_inline void fill_hdr(struct dt_event *e, __u8 type, __u8 step,
  * about 200 for the others; the verifier was a fifth of a diotrace start's
  * CPU under TCG).
  */
-static __always_inline bool climb_mounts(struct dentry **d, struct vfsmount **vm,
-					 struct mount **mnt, struct dentry *root_d,
-					 struct vfsmount *root_m)
+static __always_inline bool climb_mounts(struct dentry **d, struct mount_at *m,
+					 struct dentry *root_d, struct vfsmount *root_m,
+					 struct dt_head *h)
 {
 	for (int i = 0; i < DT_MOUNT_HOPS; i++) {
-		struct mount *pm;
-
-		if (*d == root_d && *vm == root_m)
+		if (*d == root_d && &m->mnt->mnt == root_m)
 			return false;
-		if (*d != BPF_CORE_READ(*vm, mnt_root))
+		if (*d != m->root)
 			return true;
-		pm = BPF_CORE_READ(*mnt, mnt_parent);
-		if (pm == *mnt)
+		if (m->parent == m->mnt)
 			return false;
-		*d = BPF_CORE_READ(*mnt, mnt_mountpoint);
-		*mnt = pm;
-		*vm = &pm->mnt;
+		*d = m->mountpoint;
+		read_mount(m, m->parent, h);
 	}
 	return false;
 }
 
-static __always_inline void fill_path(struct dt_root *r, struct file *f)
+static __always_inline void fill_path(struct dt_root *r, struct file_ptrs *fp, struct dt_head *h)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	struct dentry *root_d = BPF_CORE_READ(task, fs, root.dentry);
-	struct vfsmount *root_m = BPF_CORE_READ(task, fs, root.mnt);
-	struct dentry *d = BPF_CORE_READ(f, f_path.dentry);
-	struct vfsmount *vm = BPF_CORE_READ(f, f_path.mnt);
-	struct mount *mnt = container_of(vm, struct mount, mnt);
+	struct dentry *d = fp->dentry;
+	struct dentry *root_d;
+	struct vfsmount *root_m;
+	struct mount_at m;
 	int n;
 
+	head_read(h, BPF_CORE_READ(task, fs), HEAD_END(struct fs_struct, root));
+	root_d = (struct dentry *)HEAD_GET(h, struct fs_struct, root.dentry);
+	root_m = (struct vfsmount *)HEAD_GET(h, struct fs_struct, root.mnt);
+	read_mount(&m, container_of(fp->mnt, struct mount, mnt), h);
 	/* Same walk as d_path(), bounded: stop at the task's root so paths
 	 * inside the lab VM's chroot read as the student sees them. */
 	for (n = 0; n < DT_PATH_DEPTH; n++) {
 		struct dentry *parent;
 
-		if (!climb_mounts(&d, &vm, &mnt, root_d, root_m))
+		if (!climb_mounts(&d, &m, root_d, root_m, h))
 			break;
+		head_read(h, d, max_u32(HEAD_END(struct dentry, d_parent),
+					HEAD_END(struct dentry, d_name.name)));
 		bpf_probe_read_kernel_str(r->path[n], DT_NAME_LEN,
-					  BPF_CORE_READ(d, d_name.name));
-		parent = BPF_CORE_READ(d, d_parent);
+					  (const void *)HEAD_GET(h, struct dentry, d_name.name));
+		parent = (struct dentry *)HEAD_GET(h, struct dentry, d_parent);
 		if (parent == d) {
 			n++;
 			break;
@@ -361,24 +556,27 @@ static __always_inline void fill_path(struct dt_root *r, struct file *f)
 	r->path_n = n;
 }
 
-static __always_inline struct file *fd_file(int fd)
+static __always_inline struct file *fd_file(int fd, struct dt_head *h)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
 	struct file **arr;
 	struct file *f = NULL;
 
-	if (fd < 0 || fd >= (int)BPF_CORE_READ(fdt, max_fds))
+	if (fd < 0)
 		return NULL;
-	arr = BPF_CORE_READ(fdt, fd);
+	head_read(h, BPF_CORE_READ(task, files, fdt),
+		  max_u32(HEAD_END(struct fdtable, max_fds), HEAD_END(struct fdtable, fd)));
+	if (fd >= (int)HEAD_GET(h, struct fdtable, max_fds))
+		return NULL;
+	arr = (struct file **)HEAD_GET(h, struct fdtable, fd);
 	bpf_probe_read_kernel(&f, sizeof(f), &arr[fd]);
 	return f;
 }
 
 /* Its path and who maps it, for a root whose file is decoded. */
-static __always_inline void fill_where(struct dt_root *r, struct file *f)
+static __always_inline void fill_where(struct dt_root *r, struct file_ptrs *fp, struct dt_head *h)
 {
-	fill_path(r, f);
+	fill_path(r, fp, h);
 	if (r->ev.obj.mapped) {
 		struct dt_file_key fk = { .ino = r->ev.obj.ino, .dev = r->ev.obj.dev };
 		struct dt_mappers *m = bpf_map_lookup_elem(&mappers, &fk);
@@ -391,10 +589,12 @@ static __always_inline void fill_where(struct dt_root *r, struct file *f)
 }
 
 /* The file, its path and who maps it: what a tree's root says about its file. */
-static __always_inline void fill_file(struct dt_root *r, struct file *f, bool wr)
+static __always_inline void fill_file(struct dt_root *r, struct file *f, bool wr,
+				      struct file_ptrs *fp, struct dt_head *h)
 {
-	decode_file(&r->ev.obj, f, wr);
-	fill_where(r, f);
+	read_file(fp, f, h);
+	decode_file_fp(&r->ev.obj, fp, wr, h);
+	fill_where(r, fp, h);
 }
 
 static __always_inline int root_enter(__u32 sys, bool wr, int fd, __u64 buf,
@@ -402,29 +602,26 @@ static __always_inline int root_enter(__u32 sys, bool wr, int fd, __u64 buf,
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	struct task_state st = {};
+	struct file_ptrs fp = {};
 	struct task_state *stp;
 	struct dt_root *r;
 	struct file *f = NULL;
-	struct inode *inode = NULL;
-	struct super_block *sb = NULL;
-	__u32 tid = (__u32)id;
+	struct dt_head h;
 
 	if (!(filter_flags & (wr ? DT_F_WRITE : DT_F_READ)))
 		return 0;
 	if (!want_task(id >> 32))
 		return 0;
 	if (sys != SYS_IO_SUBMIT && sys != SYS_IO_URING_ENTER)
-		f = fd_file(fd);
-	/* the 9p test and the decode below share these two reads */
-	if (f) {
-		inode = BPF_CORE_READ(f, f_inode);
-		sb = BPF_CORE_READ(inode, i_sb);
-	}
+		f = fd_file(fd, &h);
+	/* the 9p test and the decode below share these reads */
+	if (f)
+		read_file(&fp, f, &h);
 	/* The lab VM's root file system is the host's, over 9p: every program
 	 * start reads its libraries there, and on 6.12 netfs pins the reader's
 	 * buffer for each read, which would bury the trees the student asked
 	 * for.  Left out unless --include-9p. */
-	if (f && !(filter_flags & DT_F_9P) && BPF_CORE_READ(sb, s_magic) == DT_V9FS_MAGIC) {
+	if (f && !(filter_flags & DT_F_9P) && fp.magic == DT_V9FS_MAGIC) {
 		__u32 k = 0;
 		__u64 *v = bpf_map_lookup_elem(&skipped_9p, &k);
 
@@ -435,8 +632,7 @@ static __always_inline int root_enter(__u32 sys, bool wr, int fd, __u64 buf,
 	st.root_ts = bpf_ktime_get_ns();
 	st.has_file = f != NULL;
 	st.is_write = wr;
-	bpf_map_update_elem(&active, &tid, &st, BPF_ANY);
-	stp = bpf_map_lookup_elem(&active, &tid);
+	stp = active_start(&st);
 	r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
 	if (!r) {
 		count_lost(stp);
@@ -451,8 +647,8 @@ static __always_inline int root_enter(__u32 sys, bool wr, int fd, __u64 buf,
 	r->buf = buf;
 	bpf_get_current_comm(r->comm, sizeof(r->comm));
 	if (f) {
-		decode_file_sb(&r->ev.obj, f, inode, sb, wr);
-		fill_where(r, f);
+		decode_file_fp(&r->ev.obj, &fp, wr, &h);
+		fill_where(r, &fp, &h);
 	}
 	bpf_ringbuf_submit(r, 0);
 	return 0;
@@ -484,13 +680,12 @@ static __always_inline void emit_exit(__u8 type, __u8 step, __u64 id, struct tas
 static __always_inline int root_exit(long ret)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)id;
-	struct task_state *st = bpf_map_lookup_elem(&active, &tid);
+	struct task_state *st = active_get();
 
 	if (!st)
 		return 0;
 	emit_exit(EV_ROOT_EXIT, 0, id, st, 0, 0, ret);
-	bpf_map_delete_elem(&active, &tid);
+	st->on = 0;
 	return 0;
 }
 
@@ -564,18 +759,19 @@ int tp_enter_mmap(struct trace_event_raw_sys_enter *ctx)
 {
 	struct dt_mappers zero = {}, *m;
 	struct dt_file_key fk = {};
-	struct inode *inode;
+	struct file_ptrs fp = {};
+	struct dt_head h;
 	struct file *f;
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 
 	if (!(ctx->args[3] & DT_MAP_SHARED) || (int)ctx->args[4] < 0)
 		return 0;
-	f = fd_file((int)ctx->args[4]);
+	f = fd_file((int)ctx->args[4], &h);
 	if (!f)
 		return 0;
-	inode = BPF_CORE_READ(f, f_inode);
-	fk.ino = BPF_CORE_READ(inode, i_ino);
-	fk.dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	read_file(&fp, f, &h);
+	fk.ino = fp.ino;
+	fk.dev = fp.dev;
 	bpf_map_update_elem(&mappers, &fk, &zero, BPF_NOEXIST);
 	m = bpf_map_lookup_elem(&mappers, &fk);
 	if (!m)
@@ -614,8 +810,9 @@ int tp_fork(struct trace_event_raw_sched_process_fork *ctx)
  * struct kiocb, whose ki_filp __io_submit_one() set; io_read/io_write get
  * the struct io_kiocb, whose file io_rw_init_file() hands to the kiocb. */
 static __always_inline void async_file(struct task_state *st, __u32 step, __u64 *a,
-				       __u64 id, bool wr)
+				       __u64 id, bool wr, struct dt_head *h)
 {
+	struct file_ptrs fp = {};
 	struct file *f = NULL;
 	struct dt_root *r;
 	__s8 i = cfg[step].iocb_arg;
@@ -637,7 +834,7 @@ static __always_inline void async_file(struct task_state *st, __u32 step, __u64 
 	r->fd = -1;
 	r->offset = -1;
 	bpf_get_current_comm(r->comm, sizeof(r->comm));
-	fill_file(r, f, wr);
+	fill_file(r, f, wr, &fp, h);
 	bpf_ringbuf_submit(r, 0);
 }
 
@@ -650,8 +847,8 @@ static __always_inline void async_file(struct task_state *st, __u32 step, __u64 
 static __noinline int step_enter(__u32 step, __u64 *a, __u64 ip, __u8 method)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)id;
-	struct task_state *st = bpf_map_lookup_elem(&active, &tid);
+	struct task_state *st = active_get();
+	struct dt_head h;
 	struct dt_event *e;
 	bool wr;
 
@@ -667,8 +864,7 @@ static __noinline int step_enter(__u32 step, __u64 *a, __u64 ip, __u8 method)
 		ns.root_ts = bpf_ktime_get_ns();
 		ns.async_root = 1;
 		ns.is_write = step == DT_IO_WRITE || step == DT_AIO_WRITE;
-		bpf_map_update_elem(&active, &tid, &ns, BPF_ANY);
-		st = bpf_map_lookup_elem(&active, &tid);
+		st = active_start(&ns);
 		if (!st)
 			return 0;
 		{
@@ -690,7 +886,7 @@ static __noinline int step_enter(__u32 step, __u64 *a, __u64 ip, __u8 method)
 	wr = st->is_write;
 	if (!st->has_file && (step == DT_IO_WRITE || step == DT_IO_READ ||
 			      step == DT_AIO_WRITE || step == DT_AIO_READ))
-		async_file(st, step, a, id, wr);
+		async_file(st, step, a, id, wr, &h);
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		count_lost(st);
@@ -703,7 +899,7 @@ static __noinline int step_enter(__u32 step, __u64 *a, __u64 ip, __u8 method)
 	e->ip = ip;
 	for (int i = 0; i < DT_NARGS; i++)
 		e->args[i] = a[i];
-	decode(e, step, a, wr);
+	decode(e, step, a, wr, &h);
 	st->depth++;
 	bpf_ringbuf_submit(e, 0);
 	return 0;
@@ -712,8 +908,7 @@ static __noinline int step_enter(__u32 step, __u64 *a, __u64 ip, __u8 method)
 static __noinline int step_exit(__u32 step, long ret, __u64 ip, __u8 method)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)id;
-	struct task_state *st = bpf_map_lookup_elem(&active, &tid);
+	struct task_state *st = active_get();
 
 	if (!st)
 		return 0;
@@ -881,9 +1076,7 @@ int tp_fault(struct trace_event_raw_mm_filemap_fault *ctx)
 
 static __always_inline struct task_state *cur_state(void)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-
-	return bpf_map_lookup_elem(&active, &tid);
+	return active_get();
 }
 
 static __always_inline struct dt_event *tp_event(__u8 what, struct task_state *st)
