@@ -47,9 +47,9 @@ struct task_state {
 
 /*
  * Task storage, not a hash keyed by thread id: every step program looks
- * its task up, and task storage finds it from the task itself, about 45
- * instructions cheaper a lookup.  A task keeps its storage between
- * syscalls (on = 0) rather than allocating it again for each.
+ * its task up, and task storage finds it from the task itself, some 45
+ * instructions sooner.  A task keeps its storage between syscalls (on = 0)
+ * rather than allocating it again for each.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
@@ -66,13 +66,19 @@ static __always_inline struct task_state *active_get(void)
 	return st && st->on ? st : NULL;
 }
 
-static __always_inline struct task_state *active_start(struct task_state *init)
+/* A new tree for the current task: a syscall's, or an io-wq worker's. */
+static __always_inline struct task_state *active_start(bool wr, bool has_file, bool async)
 {
 	struct task_state *st = bpf_task_storage_get(&active, bpf_get_current_task_btf(), 0,
 						     BPF_LOCAL_STORAGE_GET_F_CREATE);
 
 	if (st) {
-		*st = *init;
+		st->root_ts = bpf_ktime_get_ns();
+		st->depth = 0;
+		st->lost = 0;
+		st->async_root = async;
+		st->is_write = wr;
+		st->has_file = has_file;
 		st->on = 1;
 	}
 	return st;
@@ -196,16 +202,19 @@ static __always_inline __u8 map_iter(__u8 t)
 /*
  * A struct's fields come out of one copy of its head: one
  * bpf_probe_read_kernel() per struct instead of one per field.  Each call
- * costs the traced program some hundred instructions, eight more bytes in
- * the same call about five.  Offsets and sizes are the running kernel's
+ * costs the traced program about a hundred instructions, eight more bytes
+ * in the same call about five.  Offsets and sizes are the running kernel's
  * (CO-RE), so one object reads both 6.1's layouts and 6.12's.  A reader
  * copies its struct up to the end of the last field it takes (HEAD_END),
- * never past it: an iov_iter or kiocb may sit at the top of a stack.
+ * never past it: an iov_iter or kiocb may sit at the top of a stack.  A
+ * field beyond DT_HEAD_MAX bytes, as in a lockdep kernel whose locks have
+ * grown, is read on its own.
  */
-#define DT_HEAD_MAX 256
+#define DT_HEAD_MAX 224		/* 6.1's struct file up to f_mapping */
 
 struct dt_head {
 	__u64 w[DT_HEAD_MAX / 8];	/* aligned for every field in it */
+	const void *base;		/* the struct copied */
 };
 
 #define HEAD_END(type, field) \
@@ -220,6 +229,7 @@ static __always_inline __u32 max_u32(__u32 a, __u32 b)
 
 static __always_inline void head_read(struct dt_head *h, const void *p, __u32 len)
 {
+	h->base = p;
 	if (len > DT_HEAD_MAX)
 		len = DT_HEAD_MAX;
 	bpf_probe_read_kernel(h->w, len, p);
@@ -228,9 +238,15 @@ static __always_inline void head_read(struct dt_head *h, const void *p, __u32 le
 static __always_inline __u64 head_get(const struct dt_head *h, __u32 off, __u32 size)
 {
 	const __u8 *b = (const __u8 *)h->w;
+	__u64 v = 0;
 
-	if (off >= DT_HEAD_MAX || size > DT_HEAD_MAX - off)
+	if (size > sizeof(v))
 		return 0;
+	if (off > DT_HEAD_MAX - size) {
+		/* x86 is little-endian: the field lands in v's low bytes */
+		bpf_probe_read_kernel(&v, size, (const __u8 *)h->base + off);
+		return v;
+	}
 	switch (size) {
 	case 1:
 		return b[off];
@@ -249,7 +265,7 @@ static __always_inline void decode_iter(struct dt_iodesc *io, struct iov_iter *i
 {
 	bool new_iov = bpf_core_field_exists(struct iov_iter___new, __iov);
 	__u32 len = max_u32(HEAD_END(struct iov_iter, count), HEAD_END(struct iov_iter, nr_segs));
-	__u64 iov = 0;
+	const struct iovec *iov;
 
 	len = max_u32(len, HEAD_END(struct iov_iter, ubuf));
 	if (new_iov)
@@ -266,30 +282,27 @@ static __always_inline void decode_iter(struct dt_iodesc *io, struct iov_iter *i
 		io->uaddr = HEAD_GET(h, struct iov_iter, ubuf);
 	} else if (io->iter_type == DT_ITER_IOVEC) {
 		if (new_iov)
-			iov = HEAD_GET(h, struct iov_iter___new, __iov);
+			iov = (const struct iovec *)HEAD_GET(h, struct iov_iter___new, __iov);
 		else
-			iov = HEAD_GET(h, struct iov_iter___old, iov);
-		if (iov) {
-			const struct iovec *v = (const struct iovec *)iov;
-
-			io->uaddr = (__u64)BPF_CORE_READ(v, iov_base);
-		}
+			iov = (const struct iovec *)HEAD_GET(h, struct iov_iter___old, iov);
+		if (iov)
+			io->uaddr = (__u64)BPF_CORE_READ(iov, iov_base);
 	}
 }
 
 static __always_inline void decode_kiocb(struct dt_iodesc *io, struct kiocb *iocb,
 					 struct dt_head *h)
 {
-	head_read(h, iocb, max_u32(HEAD_END(struct kiocb, ki_pos), HEAD_END(struct kiocb, ki_flags)));
+	head_read(h, iocb, max_u32(HEAD_END(struct kiocb, ki_pos),
+				   HEAD_END(struct kiocb, ki_flags)));
 	io->has_iocb = 1;
 	io->pos = HEAD_GET(h, struct kiocb, ki_pos);
 	io->ki_flags = HEAD_GET(h, struct kiocb, ki_flags);
 }
 
-/* What a file's decode and its tree's root take from its file, inode and
- * superblock heads. */
+/* What a decode and a tree's root take from a file, its inode and its
+ * superblock.  One per program, passed down: the BPF stack is 512 bytes. */
 struct file_ptrs {
-	struct inode *inode;
 	struct address_space *mapping;		/* the file's */
 	struct address_space *i_mapping;	/* the inode's: differs for a block device */
 	const struct file_operations *op;
@@ -312,7 +325,6 @@ static __always_inline void read_inode(struct file_ptrs *fp, struct inode *inode
 
 	len = max_u32(len, max_u32(HEAD_END(struct inode, i_ino), HEAD_END(struct inode, i_size)));
 	head_read(h, inode, len);
-	fp->inode = inode;
 	fp->ino = HEAD_GET(h, struct inode, i_ino);
 	fp->isize = HEAD_GET(h, struct inode, i_size);
 	fp->i_mapping = (struct address_space *)HEAD_GET(h, struct inode, i_mapping);
@@ -381,29 +393,42 @@ static __always_inline void decode_file_fp(struct dt_objdesc *o, struct file_ptr
 }
 
 static __always_inline void decode_file(struct dt_objdesc *o, struct file *f, bool wr,
-					struct dt_head *h)
+					struct file_ptrs *fp, struct dt_head *h)
 {
-	struct file_ptrs fp = {};
-
-	read_file(&fp, f, h);
-	decode_file_fp(o, &fp, wr, h);
+	read_file(fp, f, h);
+	decode_file_fp(o, fp, wr, h);
 }
 
 static __always_inline void decode_inode(struct dt_objdesc *o, struct inode *inode,
-					 struct dt_head *h)
+					 struct file_ptrs *fp, struct dt_head *h)
 {
-	struct file_ptrs fp = {};
 	struct address_space *im;
 
-	read_inode(&fp, inode, h);
-	decode_inode_fp(o, &fp);
-	im = fp.i_mapping;
+	read_inode(fp, inode, h);
+	decode_inode_fp(o, fp);
+	im = fp->i_mapping;
 	o->nrpages = BPF_CORE_READ(im, nrpages);
+}
+
+/* A mapping argument: its own page count, and its inode. */
+static __always_inline void decode_mapping(struct dt_objdesc *o, struct address_space *m,
+					   struct file_ptrs *fp, struct dt_head *h)
+{
+	struct inode *host;
+
+	head_read(h, m, max_u32(HEAD_END(struct address_space, host),
+				HEAD_END(struct address_space, nrpages)));
+	o->has_mapping = 1;
+	o->nrpages = HEAD_GET(h, struct address_space, nrpages);
+	host = (struct inode *)HEAD_GET(h, struct address_space, host);
+	read_inode(fp, host, h);
+	decode_inode_fp(o, fp);
 }
 
 static __always_inline void decode_bio(struct dt_objdesc *o, struct bio *bio, struct dt_head *h)
 {
-	__u32 len = max_u32(HEAD_END(struct bio, bi_iter.bi_sector), HEAD_END(struct bio, bi_iter.bi_size));
+	__u32 len = max_u32(HEAD_END(struct bio, bi_iter.bi_sector),
+			    HEAD_END(struct bio, bi_iter.bi_size));
 	struct block_device *bdev;
 
 	len = max_u32(len, max_u32(HEAD_END(struct bio, bi_opf), HEAD_END(struct bio, bi_flags)));
@@ -420,7 +445,7 @@ static __always_inline void decode_bio(struct dt_objdesc *o, struct bio *bio, st
 }
 
 static __always_inline void decode(struct dt_event *e, __u32 step, __u64 *a, bool wr,
-				   struct dt_head *h)
+				   struct file_ptrs *fp, struct dt_head *h)
 {
 	__s8 i;
 
@@ -434,26 +459,14 @@ static __always_inline void decode(struct dt_event *e, __u32 step, __u64 *a, boo
 		decode_iter(&e->io, (struct iov_iter *)a[i], h);
 	i = cfg[step].file_arg;
 	if (i >= 0 && i < DT_NARGS)
-		decode_file(&e->obj, (struct file *)a[i], wr, h);
+		decode_file(&e->obj, (struct file *)a[i], wr, fp, h);
 	i = cfg[step].mapping_arg;
-	if (i >= 0 && i < DT_NARGS) {
-		struct address_space *m = (struct address_space *)a[i];
-
-		head_read(h, m, max_u32(HEAD_END(struct address_space, host),
-					HEAD_END(struct address_space, nrpages)));
-		e->obj.has_mapping = 1;
-		e->obj.nrpages = HEAD_GET(h, struct address_space, nrpages);
-		{
-			struct file_ptrs fp = {};
-
-			read_inode(&fp, (struct inode *)HEAD_GET(h, struct address_space, host), h);
-			decode_inode_fp(&e->obj, &fp);
-		}
-	}
+	if (i >= 0 && i < DT_NARGS)
+		decode_mapping(&e->obj, (struct address_space *)a[i], fp, h);
 	i = cfg[step].inode_arg;
 	if (i >= 0 && i < DT_NARGS) {
 		e->obj.has_mapping = 1;
-		decode_inode(&e->obj, (struct inode *)a[i], h);
+		decode_inode(&e->obj, (struct inode *)a[i], fp, h);
 	}
 	i = cfg[step].bio_arg;
 	if (i >= 0 && i < DT_NARGS)
@@ -487,7 +500,8 @@ struct mount_at {
 
 static __always_inline void read_mount(struct mount_at *m, struct mount *mnt, struct dt_head *h)
 {
-	__u32 len = max_u32(HEAD_END(struct mount, mnt_parent), HEAD_END(struct mount, mnt_mountpoint));
+	__u32 len = max_u32(HEAD_END(struct mount, mnt_parent),
+			    HEAD_END(struct mount, mnt_mountpoint));
 
 	head_read(h, mnt, max_u32(len, HEAD_END(struct mount, mnt.mnt_root)));
 	m->mnt = mnt;
@@ -601,7 +615,6 @@ static __always_inline int root_enter(__u32 sys, bool wr, int fd, __u64 buf,
 				      __u64 count, __s64 off)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	struct task_state st = {};
 	struct file_ptrs fp = {};
 	struct task_state *stp;
 	struct dt_root *r;
@@ -627,12 +640,14 @@ static __always_inline int root_enter(__u32 sys, bool wr, int fd, __u64 buf,
 
 		if (v)
 			(*v)++;
+		/* A tree whose exit was lost (6.1's task storage can be busy
+		 * in an interrupt) must not adopt this syscall's steps. */
+		stp = active_get();
+		if (stp)
+			stp->on = 0;
 		return 0;
 	}
-	st.root_ts = bpf_ktime_get_ns();
-	st.has_file = f != NULL;
-	st.is_write = wr;
-	stp = active_start(&st);
+	stp = active_start(wr, f != NULL, false);
 	r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
 	if (!r) {
 		count_lost(stp);
@@ -769,7 +784,7 @@ int tp_enter_mmap(struct trace_event_raw_sys_enter *ctx)
 	f = fd_file((int)ctx->args[4], &h);
 	if (!f)
 		return 0;
-	read_file(&fp, f, &h);
+	read_inode(&fp, BPF_CORE_READ(f, f_inode), &h);
 	fk.ino = fp.ino;
 	fk.dev = fp.dev;
 	bpf_map_update_elem(&mappers, &fk, &zero, BPF_NOEXIST);
@@ -810,9 +825,8 @@ int tp_fork(struct trace_event_raw_sched_process_fork *ctx)
  * struct kiocb, whose ki_filp __io_submit_one() set; io_read/io_write get
  * the struct io_kiocb, whose file io_rw_init_file() hands to the kiocb. */
 static __always_inline void async_file(struct task_state *st, __u32 step, __u64 *a,
-				       __u64 id, bool wr, struct dt_head *h)
+				       __u64 id, bool wr, struct file_ptrs *fp, struct dt_head *h)
 {
-	struct file_ptrs fp = {};
 	struct file *f = NULL;
 	struct dt_root *r;
 	__s8 i = cfg[step].iocb_arg;
@@ -834,7 +848,7 @@ static __always_inline void async_file(struct task_state *st, __u32 step, __u64 
 	r->fd = -1;
 	r->offset = -1;
 	bpf_get_current_comm(r->comm, sizeof(r->comm));
-	fill_file(r, f, wr, &fp, h);
+	fill_file(r, f, wr, fp, h);
 	bpf_ringbuf_submit(r, 0);
 }
 
@@ -848,6 +862,7 @@ static __noinline int step_enter(__u32 step, __u64 *a, __u64 ip, __u8 method)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	struct task_state *st = active_get();
+	struct file_ptrs fp = {};
 	struct dt_head h;
 	struct dt_event *e;
 	bool wr;
@@ -857,14 +872,9 @@ static __noinline int step_enter(__u32 step, __u64 *a, __u64 ip, __u8 method)
 	if (!st) {
 		/* io_uring punts to an io-wq worker that shares the mm and
 		 * tgid but never entered a syscall we saw: root it here. */
-		struct task_state ns = {};
-
 		if (!(cfg[step].flags & SF_ROOT) || !want_task(id >> 32))
 			return 0;
-		ns.root_ts = bpf_ktime_get_ns();
-		ns.async_root = 1;
-		ns.is_write = step == DT_IO_WRITE || step == DT_AIO_WRITE;
-		st = active_start(&ns);
+		st = active_start(step == DT_IO_WRITE || step == DT_AIO_WRITE, false, true);
 		if (!st)
 			return 0;
 		{
@@ -886,7 +896,7 @@ static __noinline int step_enter(__u32 step, __u64 *a, __u64 ip, __u8 method)
 	wr = st->is_write;
 	if (!st->has_file && (step == DT_IO_WRITE || step == DT_IO_READ ||
 			      step == DT_AIO_WRITE || step == DT_AIO_READ))
-		async_file(st, step, a, id, wr, &h);
+		async_file(st, step, a, id, wr, &fp, &h);
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		count_lost(st);
@@ -899,7 +909,7 @@ static __noinline int step_enter(__u32 step, __u64 *a, __u64 ip, __u8 method)
 	e->ip = ip;
 	for (int i = 0; i < DT_NARGS; i++)
 		e->args[i] = a[i];
-	decode(e, step, a, wr, &h);
+	decode(e, step, a, wr, &fp, &h);
 	st->depth++;
 	bpf_ringbuf_submit(e, 0);
 	return 0;
