@@ -47,8 +47,8 @@ struct task_state {
 
 /*
  * Task storage, not a hash keyed by thread id: every step program looks
- * its task up, and task storage finds it from the task itself, some 45
- * instructions sooner.  A task keeps its storage between syscalls (on = 0)
+ * its task up, and task storage finds it from the task itself (some 1,200
+ * fewer instructions over a 64 KiB ext4 write's 30 lookups, under -icount).  A task keeps its storage between syscalls (on = 0)
  * rather than allocating it again for each.
  */
 struct {
@@ -202,13 +202,13 @@ static __always_inline __u8 map_iter(__u8 t)
 /*
  * A struct's fields come out of one copy of its head: one
  * bpf_probe_read_kernel() per struct instead of one per field.  Each call
- * costs the traced program about a hundred instructions, eight more bytes
- * in the same call about five.  Offsets and sizes are the running kernel's
+ * costs the traced program about a hundred instructions (7,900 for some
+ * 80 calls a write, under -icount); a longer copy costs little more.  Offsets and sizes are the running kernel's
  * (CO-RE), so one object reads both 6.1's layouts and 6.12's.  A reader
  * copies its struct up to the end of the last field it takes (HEAD_END),
  * never past it: an iov_iter or kiocb may sit at the top of a stack.  A
- * field beyond DT_HEAD_MAX bytes, as in a lockdep kernel whose locks have
- * grown, is read on its own.
+ * field beyond DT_HEAD_MAX bytes (a lockdep kernel's larger locks can push
+ * one there) is read on its own.
  */
 #define DT_HEAD_MAX 224		/* 6.1's struct file up to f_mapping */
 
@@ -606,8 +606,7 @@ static __always_inline void fill_where(struct dt_root *r, struct file_ptrs *fp, 
 static __always_inline void fill_file(struct dt_root *r, struct file *f, bool wr,
 				      struct file_ptrs *fp, struct dt_head *h)
 {
-	read_file(fp, f, h);
-	decode_file_fp(&r->ev.obj, fp, wr, h);
+	decode_file(&r->ev.obj, f, wr, fp, h);
 	fill_where(r, fp, h);
 }
 

@@ -40,9 +40,7 @@ for k in $kernels; do
 		why=$(crash_report "$clog")
 		diag "$k: the guest died outside the kit's modules (${why:-no kernel report}); it boots again"
 		mv "$clog" "${clog%.log}-died.log"
-		mkdir -p build/test-results
-		echo "the lab VM ($k) died in host/labvm.t's first boot, outside the kit's modules: ${why:-no kernel report}; console log build/tmp/labvm-first-$k-died.log; it ran again on a fresh boot" \
-			>>build/test-results/guest-crashes.txt
+		note_guest_crash "$k" "host/labvm.t's first boot" "${clog%.log}-died.log"
 	done
 	is "$rc" 42 "$k: boots, and the command's exit status (42) comes back"
 	is "$(sed -n 1p <<<"$out")" "$k" "$k: stdout comes back, and the guest runs the chosen kernel"

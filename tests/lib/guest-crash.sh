@@ -3,6 +3,18 @@
 # reported, and whether the kit's own modules were in it.  Sourced by
 # tests/lib/vm-suite.sh and the host tests that boot guests themselves.
 
+# note_guest_crash WHO WHERE LOG: list a death outside the kit's modules,
+# after which WHERE ran again on a fresh boot, in $results (tests/run's
+# build/test-results unless the caller set it), which tests/run prints at
+# the end of the run.
+note_guest_crash() {
+	local why dir=${results:-$top/build/test-results}
+	why=$(crash_report "$3")
+	mkdir -p "$dir"
+	echo "the lab VM ($1) died in $2, outside the kit's modules: ${why:-no kernel report}; console log ${3#"$top"/}; it ran again on a fresh boot" \
+		>>"$dir/guest-crashes.txt"
+}
+
 # crash_report LOG: what took a guest down, in one line, from its console
 # log: the kernel's first report and the function it was in.  The failure
 # list carries it, because a CI log may keep little more than that list.

@@ -67,8 +67,7 @@ vm_suite() {
 			fi
 			boot_section "$k" "$name" $boot ok \
 				"the guest died outside the kit's modules (${why:-no kernel report}); $rerun runs again on a fresh boot"
-			echo "the lab VM ($name) died in $rerun, outside the kit's modules: ${why:-no kernel report}; console log ${clog#"$top"/}; it ran again on a fresh boot" \
-				>>"$results/guest-crashes.txt"
+			note_guest_crash "$name" "$rerun" "$clog"
 			continue
 		fi
 		cat "$seg"
