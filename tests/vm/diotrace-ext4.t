@@ -36,6 +36,11 @@ is "$(dt_field "$t" '[.dio, .fallback, .ret, .pages_pinned, .dio_engine] | @tsv'
 is "$(dt_field "$t" "[.. | objects | select(.fn? == \"$PIN_FN\") | .args.foll][0]")" "$PIN_KIND" \
 	"pages taken with FOLL_$PIN_KIND"
 dt_chain_lacks "no generic_file_direct_write on ext4" "$t" generic_file_direct_write
+# vfs_write takes its file as the root decoded it: the same inode, and the
+# page count the write's invalidation then dropped to nothing
+is "$(dt_field "$t" '[.ino, .dev, .pages_dropped] as $r | [.. | objects | select(.fn? == "vfs_write") | .args][0]
+	| [.ino, .dev, .nrpages] == $r and .ino > 0 and .nrpages > 0')" true \
+	"vfs_write's node names the root's inode and device, and the pages its invalidation dropped"
 dt_no_missing_ok "$t" "ext4 direct write"
 
 t=$(dt_tree $M/n.bin pwrite64)
