@@ -44,11 +44,12 @@ struct task_state {
 	__u8 has_file;		/* the tree's root names its file */
 	__u8 on;		/* inside a traced syscall (a tree is open) */
 	__u32 pad;
-	/* The root's file as the root decoded it.  The tree's first step
-	 * (vfs_write and kin) is handed the same file a moment later and
-	 * takes this copy instead of six more reads of the file, its inode,
-	 * superblock and mapping: about 1,200 instructions a 64 KiB ext4
-	 * write on either kernel, under -icount. */
+	/* The root's file as the root decoded it.  A step at the top of the
+	 * tree handed that same file takes this copy instead of six more
+	 * reads of the file, its inode, superblock and mapping (about 1,200
+	 * instructions a 64 KiB ext4 write on either kernel, under -icount).
+	 * Only vfs_write and kin take a file there, right after the root:
+	 * a later one would see the page count as the syscall began. */
 	__u64 root_file;
 	struct dt_objdesc root_obj;
 };
