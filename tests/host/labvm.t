@@ -31,8 +31,12 @@ for k in $kernels; do
 	# death boots again once, as tests/lib/vm-suite.sh does, and is
 	# listed at the end of the run.
 	clog=$top/build/tmp/labvm-first-$k.log
+	# Its own VM lock and --quiet-limit: labvm must leave nothing behind
+	# (the silence watcher's sleep once was) that holds the lock.
+	lock=$top/build/tmp/labvm-lock-$k
 	for try in 1 2; do
-		out=$(DIOTRACE_ATTACH=$host_attach labvm --accel tcg --kernel "$k" --log "$clog" -- \
+		out=$(DIOTRACE_ATTACH=$host_attach DIOLAB_VM_LOCK=$lock labvm --accel tcg --kernel "$k" --log "$clog" \
+			--quiet-limit 600 -- \
 			sh -c "uname -r; echo to-stderr >&2; uname -r > $f; printf '%s\n' \"\$@\"; echo \"attach=\$DIOTRACE_ATTACH\"; exit 42" \
 			sh 'a b' '"c"	$HOME' 2>build/tmp/labvm-stderr)
 		rc=$?
@@ -51,6 +55,8 @@ for k in $kernels; do
 	# labvm's own notices (waiting for the VM lock) are not the guest's stderr.
 	is "$(grep -v '^labvm: waiting' build/tmp/labvm-stderr)" "to-stderr" "$k: stderr comes back separately"
 	is "$(cat "$f" 2>/dev/null)" "$k" "$k: a file the guest wrote into the project tree is on the host"
+	flock -n "$lock" true
+	ok $? "$k: the VM lock is free as soon as labvm returns"
 
 	labvm --kernel "$k" -- sh -c 'echo c > /proc/sysrq-trigger; sleep 100' 2>build/tmp/labvm-stderr
 	is "$?" 125 "$k: a kernel panic ends labvm with status 125"

@@ -74,4 +74,13 @@ else
 	ok $? "under KVM two processes map libc at different addresses ($a, $b)"
 fi
 
+# ... and with the crypto API's self-tests off (cryptomgr.notests), about a
+# second of every boot under TCG; under KVM the boot is the stock one.
+notests=$(cat /sys/module/cryptomgr/parameters/notests 2>&1)
+if grep -q 'QEMU TCG CPU' /proc/cpuinfo; then
+	is "$notests" Y "under TCG the crypto self-tests are off"
+else
+	is "$notests" N "under KVM the crypto self-tests run"
+fi
+
 done_testing
