@@ -4,7 +4,10 @@
 # the kit's own dioload, buffered and O_DIRECT, on ext4, xfs and vfat, in
 # one boot.  Each run rewrites one record at offset 0 of a file that is
 # already allocated, COUNT times, so every write takes the same path and
-# no allocation or writeback lands in the loop.  Prints one line a point:
+# no allocation or writeback lands in the loop.  fio and dioload measure
+# each point one right after the other: the same point on xfs moved by up
+# to a third between the first and second half of one boot, far more than
+# the two tools differ when they run side by side.  Prints one line a point:
 #   TOOL FS MODE SIZE RUN NS_PER_WRITE
 # TOOL is fio, fio-null (fio's own cost per write, with no I/O) or dioload.
 # Run through bench/fio.bench:  bench/fio-guest.sh RUNS BYTES SIZE...
@@ -28,13 +31,15 @@ cd /tmp
 # before every write, a cost that grows with the record.
 # ENGINE null runs the same jobs with no I/O at all: what fio itself
 # spends per write (its bookkeeping, clock reads and statistics), over
-# enough writes that its millisecond runtime resolves it.
+# enough writes that its millisecond runtime resolves it.  MODE and SIZE
+# (both or neither) make it the one job of that point.
 fio_jobs() {
-	local mode size io
+	local mode size io modes=(buffered direct) only=("${sizes[@]}")
+	[ $# -lt 4 ] || modes=("$3") only=("$4")
 	printf '[global]\nfilename=%s\nioengine=%s\nrw=randwrite\nnorandommap=1\nscramble_buffers=0\n' "$1" "$2"
 	printf 'thread\nstonewall\nend_fsync=0\ninvalidate=0\n'
-	for mode in buffered direct; do
-		for size in "${sizes[@]}"; do
+	for mode in "${modes[@]}"; do
+		for size in "${only[@]}"; do
 			io=$bytes
 			[ "$2" = psync ] || io=$((size * 16384))
 			printf '\n[%s-%s]\nbs=%s\nsize=%s\nio_size=%s\ndirect=%s\n' "$mode" "$size" "$size" "$size" \
@@ -60,13 +65,14 @@ for fs in ext4 xfs vfat; do
 	"$DIOLAB_ROOT/vm/guest/labfs" "$fs" $m >/dev/null || { echo "fio-guest: labfs $fs failed" >&2; exit 1; }
 	max=${sizes[-1]}
 	dd if=/dev/zero of=$m/f bs="$max" count=1 conv=fsync status=none
-	fio_jobs $m/f psync >/tmp/fio-$fs.job
 	fio_jobs $m/f null >/tmp/fio-null-$fs.job
 	for run in $(seq "$runs"); do
-		fio_run fio "$fs" /tmp/fio-$fs.job "$run"
+		# fio's own cost touches no file: one run of all its points
 		fio_run fio-null "$fs" /tmp/fio-null-$fs.job "$run"
 		for mode in buffered direct; do
 			for size in "${sizes[@]}"; do
+				fio_jobs $m/f psync "$mode" "$size" >/tmp/fio-$fs.job
+				fio_run fio "$fs" /tmp/fio-$fs.job "$run"
 				ns=$("$bin/dioload" loop $m/f $((bytes / size)) "$size" $([ $mode = buffered ] && echo buffered) |
 					sed -n 's/^ns_per_write=\([0-9]*\).*/\1/p')
 				echo "dioload $fs $mode $size $run ${ns:-0}"

@@ -85,7 +85,8 @@ ok $? "dtape-stream's goal_met agrees with its stall counts"
 f='.benchmarks.fio'
 is "$(jq -r "[$f.points[] | .fs] | unique | join(\" \")" "$json" 2>/dev/null)" "ext4 vfat xfs" \
 	"fio and dioload measured ext4, xfs and vfat"
-is "$(jq -r "[$f.points[] | select(.fio_ns_per_write > 0 and .fio_own_ns_per_write > 0 and .dioload_ns_per_write > 0)] | length" "$json" 2>/dev/null)" \
+is "$(jq -r "$f.unit" "$json" 2>/dev/null)" instructions "... in a guest whose clock counts instructions"
+is "$(jq -r "[$f.points[] | select(.fio_per_write > 0 and .fio_own_per_write > 0 and .dioload_per_write > 0)] | length" "$json" 2>/dev/null)" \
 	"$(jq -r "$f.points_total" "$json" 2>/dev/null)" "... both tools, and fio's null engine, measured every point"
 jq -e "$f | .goal_met == (.agree == .points_total)" "$json" >/dev/null 2>&1
 ok $? "fio's goal_met agrees with its count of agreeing points"
@@ -365,6 +366,15 @@ is "$(jq -c '[.points[] | [.fs, .fio_io_over_dioload, .agree]] + [.agree, .goal_
 	'[["ext4",0.962,true],["xfs",1.4,false],1,false]' "... (150-100)/52 agrees, (150-10)/100 does not: 1 of 2, missed"
 grep -q '^1 of 2 points still differ by more than 10 %' "$fx/fio/fio.md"
 ok $? "... and the report says how many still differ"
+grep -q '| fio, us/write |' "$fx/fio/fio.md"
+ok $? "... in microseconds, a raw file without a clock line being TCG-timed"
+# The same lines from an -icount guest at shift 3: 8 ns an instruction.
+sed -i '1i clock icount 3' "$fx/fio.raw"
+BENCH_KERNEL=k BENCH_OUT=$fx/fio FIO_BENCH_RAW=$fx/fio.raw bench/fio.bench 2>"$fx/err"
+is "$(jq -c '[.unit, (.points[0] | .fio_per_write, .fio_own_per_write, .dioload_per_write, .fio_io_over_dioload)]' "$fx/fio/fio.json" 2>/dev/null)" \
+	'["instructions",18750,12500,6500,0.962]' "... and under -icount shift 3 in instructions, the ratios unchanged"
+grep -q '| fio, k instr/write |' "$fx/fio/fio.md"
+ok $? "... which the report's table says"
 
 printf 'speed ratio\tfast\t>= 0.80\tyes\n' >"$fx/in/beta.goals"
 bench/report "$fx/in" "$fx/r" 2>"$fx/err"
