@@ -42,3 +42,13 @@ bench_vm() {
 	rm -f "$buf"
 	return "$rc"
 }
+
+# bench_vm_icount SHIFT NAME LABVM-ARGS...: bench_vm in a guest whose clock
+# counts the instructions it runs (QEMU -icount shift=SHIFT: 2^SHIFT ns an
+# instruction), under one host thread and with one CPU: the 6.1 guest
+# hangs bringing up a second under -icount.
+bench_vm_icount() {
+	local s=$1 name=$2
+	shift 2
+	DIOLAB_TCG_THREAD=single DIOLAB_TCG_ICOUNT=$s bench_vm "$name" --smp 1 "$@"
+}
